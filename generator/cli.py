@@ -1,0 +1,103 @@
+"""python -m generator <command>: validate, export (and, later, build, new, fix, changelog)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import export as exporter
+from . import readme_counts
+from .atomic import write_text
+from .kb import KB, load_kb
+from .kb_files import shown_path
+from .lint import lint
+from .problems import Problem
+
+DEFAULT_KB = Path("kb")
+DEFAULT_EXPORT = Path("src/ane_kb/data/kb.json")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m generator", description="Validate and export the ane-kb knowledge base.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    validate = commands.add_parser("validate", help="lint every record and vocabulary; exit 1 on any problem")
+    validate.add_argument("kb_dir", nargs="?", type=Path, help="the KB folder (default: kb/)")
+    validate.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    export = commands.add_parser("export", help="validate, then write the JSON export")
+    export.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    export.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help=f"where to write (default: {DEFAULT_EXPORT})")
+    export.add_argument("--readme", type=Path, default=None,
+                        help="README whose record-count block to refresh (default: README.md for the default KB)")
+    return parser
+
+
+def _kb_dir(args: argparse.Namespace) -> Path:
+    kb_dir: Path = getattr(args, "kb_dir", None) or args.kb_opt or DEFAULT_KB
+    if not kb_dir.is_dir():
+        raise UsageError(f"KB folder not found: {kb_dir}")
+    return kb_dir
+
+
+def _report(problems: list[Problem]) -> int:
+    errors = [p for p in problems if not p.warning]
+    for problem in problems:
+        print(problem.format())
+    warnings = len(problems) - len(errors)
+    if problems:
+        print(f"{len(errors)} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def validated(kb_dir: Path) -> tuple[KB, int]:
+    kb = load_kb(kb_dir)
+    return kb, _report(lint(kb))
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    kb, status = validated(_kb_dir(args))
+    if status == 0:
+        print(f"{shown_path(kb.root)}: {len(kb.records)} records valid", file=sys.stderr)
+    return status
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    kb_dir = _kb_dir(args)
+    kb, status = validated(kb_dir)
+    if status:
+        print(f"export: nothing written; {shown_path(args.out)} is unchanged", file=sys.stderr)
+        return status
+    document = exporter.build(kb)
+    problems = exporter.export_problems(document, shown_path(args.out))
+    if problems:
+        return _report(problems)
+    write_text(args.out, exporter.dumps(document))
+    readme = args.readme or (Path("README.md") if kb_dir.resolve() == DEFAULT_KB.resolve() else None)
+    if readme is not None and readme.exists():
+        readme_counts.refresh(readme, document)
+    print(f"export: wrote {shown_path(args.out)} ({len(kb.records)} records)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "export": cmd_export}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+        if args.command is None:
+            raise UsageError(f"a command is required: {', '.join(COMMANDS)}")
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"python -m generator: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,68 @@
+"""The deterministic JSON export of a valid KB: src/ane_kb/data/kb.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import schemas
+from .kb import KB, KINDS
+from .problems import Problem
+
+GENERATOR = "ane-kb generator"
+
+
+def content_hash(root: Path) -> str:
+    """sha256 over every file below `root`: its path relative to root, then its bytes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return "sha256:" + digest.hexdigest()
+
+
+def counts(kb: KB) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for kind in KINDS:
+        levels = Counter(r.data["confidence"] for r in kb.records if r.kind == kind)
+        out[kind] = dict(sorted(levels.items()))
+    return out
+
+
+def build(kb: KB) -> dict[str, Any]:
+    """The export document. Assumes the KB passed validation."""
+    settings = kb.vocab_data("settings")
+    records = {r.ref: r.data for r in sorted(kb.records, key=lambda r: (KINDS.index(r.kind), r.stem))}
+    return {
+        "meta": {
+            "generator": GENERATOR,
+            "schema_version": settings["schema_version"],
+            "data_version": settings["data_version"],
+            "content_hash": content_hash(kb.root),
+            "settings": settings,
+            "counts": counts(kb),
+        },
+        "vocab": {
+            "tags": kb.vocab_data("tags")["tags"],
+            "glossary": kb.vocab_data("glossary")["terms"],
+            "confidence": kb.vocab_data("confidence")["levels"],
+            "identifiers": kb.vocab_data("identifiers"),
+            "ane_generations": kb.vocab_data("ane-generations")["generations"],
+            "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
+        },
+        "records": records,
+    }
+
+
+def dumps(document: dict[str, Any]) -> str:
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def export_problems(document: dict[str, Any], shown: str) -> list[Problem]:
+    """Problems when the export does not match schema/export.schema.json (a generator bug)."""
+    validator = schemas.validator("export.schema.json")
+    return [Problem(shown, 1, 1, "export-schema", f"{'/'.join(map(str, e.absolute_path)) or 'document'}: {e.message}")
+            for e in validator.iter_errors(document)]

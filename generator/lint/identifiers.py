@@ -1,0 +1,41 @@
+"""Layer and op names are real Core ML identifiers (kb/_vocab/identifiers.yaml)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Any
+
+from ..kb import Entry
+from ..problems import Problem
+from .context import Context
+
+NAME = "identifiers"
+
+
+def check(ctx: Context) -> Iterator[Problem]:
+    for entry in ctx.kb.records:
+        ids = entry.data.get("identifiers")
+        if isinstance(ids, dict):
+            for fmt, names in ids.items():
+                if fmt in ctx.identifiers and isinstance(names, list):
+                    for i, name in enumerate(names):
+                        yield from _known(ctx, entry, fmt, name, ("identifiers", fmt, i))
+        for i, example in enumerate(entry.data.get("examples") or []):
+            if isinstance(example, dict) and example.get("format") in ctx.identifiers and "op" in example:
+                yield from _known(ctx, entry, example["format"], example["op"], ("examples", i, "op"))
+    for name, param in ctx.kb.parameters.items():
+        extract = param.data.get("extract")
+        for fmt in ("neuralnetwork", "mlprogram"):
+            ops = extract.get(fmt) if isinstance(extract, dict) else None
+            for op in ops if isinstance(ops, dict) else {}:
+                if op != "*":
+                    yield from _known(ctx, param, fmt, op, ("extract", fmt, op), key=True)
+
+
+def _known(ctx: Context, entry: Entry, fmt: str, name: Any, at: tuple[Any, ...], key: bool = False) -> Iterator[Problem]:
+    if isinstance(name, str) and name not in ctx.identifiers[fmt]:
+        close = difflib.get_close_matches(name, sorted(ctx.identifiers[fmt]), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        label = "NeuralNetwork layer type" if fmt == "neuralnetwork" else "ML Program op type"
+        yield entry.problem(NAME, f"'{name}' is not a known {label}{hint}", at, key=key)

@@ -1,0 +1,201 @@
+"""Strict, safe YAML loading that keeps the line and column of every key and value.
+
+libyaml parses and composes the node tree; this module builds the Python data itself, so it
+can refuse tags, anchors, aliases and duplicate keys, keep dates as strings, and say where
+YAML 1.1's implicit typing would surprise an author.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+_SUSPECT = re.compile(r"[&*!]")
+_BOOL_WORDS = {"true": True, "false": False}
+
+Path = tuple[Any, ...]
+
+
+class YamlError(Exception):
+    """The document cannot be loaded at all."""
+
+    def __init__(self, line: int, col: int, check: str, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.check, self.message = line, col, check, message
+
+
+@dataclass(frozen=True)
+class Remark:
+    """A surprise in an otherwise loadable document: the data is kept, the author is told."""
+
+    line: int
+    col: int
+    check: str
+    message: str
+
+
+@dataclass
+class Document:
+    data: Any
+    value_at: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_at: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    raw_text: dict[Path, str] = field(default_factory=dict)
+    remarks: list[Remark] = field(default_factory=list)
+
+    def locate(self, path: Path, key: bool = False) -> tuple[int, int]:
+        """The closest known position of `path`: the key itself if asked, else its value."""
+        path = tuple(path)
+        while path:
+            if key and path in self.key_at:
+                return self.key_at[path]
+            if path in self.value_at:
+                return self.value_at[path]
+            path = path[:-1]
+        return self.value_at.get((), (1, 1))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _error_at(exc: yaml.YAMLError) -> tuple[int, int]:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+
+
+def _describe(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    context = getattr(exc, "context", None)
+    return f"{context}: {problem}" if context else str(problem)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _refuse_unsafe_events(text: str) -> None:
+    """Refuse anchors, aliases and explicit tags before anything is built from them."""
+    for event in yaml.parse(text, Loader=_LOADER):
+        line, col = event.start_mark.line + 1, event.start_mark.column + 1
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(line, col, "yaml-safety",
+                            f"alias '*{event.anchor}' is not allowed; write the value out in full")
+        if getattr(event, "anchor", None):
+            raise YamlError(line, col, "yaml-safety",
+                            f"anchor '&{event.anchor}' is not allowed; records may not share values")
+        if getattr(event, "tag", None):
+            raise YamlError(line, col, "yaml-safety",
+                            f"tag '{_short_tag(event.tag)}' is not allowed; records use plain YAML values only")
+
+
+def load(text: str) -> Document:
+    """Load one YAML document strictly. Raises YamlError when it cannot be loaded."""
+    if _SUSPECT.search(text):
+        try:
+            _refuse_unsafe_events(text)
+        except yaml.YAMLError as exc:
+            raise YamlError(*_error_at(exc), "yaml-syntax", _describe(exc)) from None
+    try:
+        node = yaml.compose(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        raise YamlError(*_error_at(exc), "yaml-syntax", _describe(exc)) from None
+    doc = Document(data=None)
+    if node is not None:
+        doc.data = _Builder(doc).build(node, ())
+    return doc
+
+
+class _Builder:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.doc.value_at[path] = _mark(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _TAG + "merge":
+                raise YamlError(*_mark(key_node), "yaml-safety", "merge keys ('<<') are not allowed")
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise YamlError(*_mark(key_node), "yaml-syntax", "a key must be a plain word, not a list or a mapping")
+            key = key_node.value
+            if key in out:
+                first = self.doc.key_at[path + (key,)]
+                raise YamlError(*_mark(key_node), "duplicate-key",
+                                f"key '{key}' appears twice in the same mapping (first at line {first[0]})")
+            self.doc.key_at[path + (key,)] = _mark(key_node)
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _remark(self, node: yaml.Node, message: str) -> None:
+        self.doc.remarks.append(Remark(*_mark(node), "yaml-typing", message))
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _TAG + "str":
+            return text
+        self.doc.raw_text[path] = text
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "bool":
+            return self._bool(node, text)
+        if tag == _TAG + "int":
+            return self._int(node, text)
+        if tag == _TAG + "float":
+            return self._float(node, text)
+        if tag == _TAG + "timestamp":
+            self._remark(node, f"unquoted date {text} is read as a date object; quote it: \"{text}\"")
+            return text
+        raise YamlError(*_mark(node), "yaml-safety", f"value {text!r} has a type records cannot hold ({_short_tag(tag)})")
+
+    def _bool(self, node: yaml.ScalarNode, text: str) -> bool:
+        lowered = text.lower()
+        if lowered in _BOOL_WORDS:
+            return _BOOL_WORDS[lowered]
+        value = lowered in ("yes", "on")
+        self._remark(node, f"unquoted {text} is read as {str(value).lower()}; "
+                           f"write {str(value).lower()}, or \"{text}\" if you mean the word")
+        return value
+
+    def _int(self, node: yaml.ScalarNode, text: str) -> int:
+        digits = text.replace("_", "")
+        sign = -1 if digits.startswith("-") else 1
+        digits = digits.lstrip("+-")
+        if ":" in digits:
+            self._remark(node, f"unquoted {text} is read as a base-60 number; quote it: \"{text}\"")
+            value = 0
+            for part in digits.split(":"):
+                value = value * 60 + int(part)
+            return sign * value
+        if digits.startswith("0b"):
+            return sign * int(digits[2:], 2)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        if len(digits) > 1 and digits.startswith("0"):
+            value = int(digits, 8)
+            self._remark(node, f"unquoted {text} is read as the octal number {sign * value}; "
+                               f"write {int(digits)} or quote it: \"{text}\"")
+            return sign * value
+        return sign * int(digits)
+
+    def _float(self, node: yaml.ScalarNode, text: str) -> float:
+        lowered = text.replace("_", "").lower()
+        if lowered in (".nan",):
+            return float("nan")
+        if lowered.endswith(".inf"):
+            return float("-inf") if lowered.startswith("-") else float("inf")
+        if ":" in lowered:
+            self._remark(node, f"unquoted {text} is read as a base-60 number; quote it: \"{text}\"")
+            return float("nan")
+        return float(lowered)

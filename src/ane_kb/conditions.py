@@ -1,0 +1,156 @@
+"""Evaluate a rule's condition against parameter values, with three-valued logic.
+
+A condition is data: ``{"all": [...]}``, ``{"any": [...]}``, ``{"not": {...}}`` or a leaf
+``{"param": NAME, OP: VALUE}`` with OP one of eq ne lt le gt ge in. A list parameter
+matches when any element satisfies the comparison, and a single number counts as a
+one-element list. A parameter that is missing is *unknown*; unknown propagates by Kleene
+logic and is reported, never silently taken as false.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in")
+SYMBOLS = {"eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥", "in": "in"}
+
+Condition = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of evaluating a condition: True, False or None (unknown), with reasons."""
+
+    value: bool | None
+    fired: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = field(default=())
+
+    @property
+    def matched(self) -> bool:
+        return self.value is True
+
+
+def operator_of(leaf: Condition) -> str:
+    """The one comparison operator of a leaf."""
+    ops = [key for key in leaf if key != "param"]
+    if len(ops) != 1 or ops[0] not in OPERATORS:
+        raise ValueError(f"a condition leaf needs exactly one of {', '.join(OPERATORS)}; got {sorted(leaf)}")
+    return ops[0]
+
+
+def evaluate(condition: Condition | None, params: Mapping[str, Any]) -> Outcome:
+    """Evaluate `condition` with `params`. No condition means the rule always applies."""
+    if condition is None:
+        return Outcome(True)
+    if "all" in condition:
+        return _combine([evaluate(c, params) for c in condition["all"]], want=False)
+    if "any" in condition:
+        return _combine([evaluate(c, params) for c in condition["any"]], want=True)
+    if "not" in condition:
+        inner = evaluate(condition["not"], params)
+        value = None if inner.value is None else not inner.value
+        return Outcome(value, tuple(f"not ({r})" for r in inner.fired), inner.unknown)
+    return _leaf(condition, params)
+
+
+def _combine(parts: list[Outcome], want: bool) -> Outcome:
+    """`all` (want=False: one false decides) or `any` (want=True: one true decides)."""
+    unknown = tuple(u for p in parts for u in p.unknown)
+    deciding = [p for p in parts if p.value is want]
+    if deciding:
+        return Outcome(want, tuple(r for p in deciding for r in p.fired), unknown)
+    if any(p.value is None for p in parts):
+        return Outcome(None, tuple(r for p in parts if p.value is not None for r in p.fired), unknown)
+    return Outcome(not want, tuple(r for p in parts for r in p.fired), unknown)
+
+
+def as_list(value: Any) -> list[Any]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _leaf(leaf: Condition, params: Mapping[str, Any]) -> Outcome:
+    name, op = leaf["param"], operator_of(leaf)
+    target = leaf[op]
+    if name not in params or params[name] is None:
+        return Outcome(None, unknown=(f"{name} is unknown",))
+    values = as_list(params[name])
+    hits = [v for v in values if compare(v, op, target)]
+    shown = f"{name}={_fmt(params[name])}"
+    if hits:
+        return Outcome(True, (f"{shown}: {_fmt(hits[0])} {SYMBOLS[op]} {_fmt(target)}",))
+    return Outcome(False, (f"{shown}: no value {SYMBOLS[op]} {_fmt(target)}",))
+
+
+def compare(value: Any, op: str, target: Any) -> bool:
+    """One comparison. Numbers compare numerically (4 == 4.0); mismatched types never match."""
+    if op == "in":
+        return any(_equal(value, t) for t in as_list(target))
+    if op in ("eq", "ne"):
+        return _equal(value, target) is (op == "eq")
+    if not (_is_number(value) and _is_number(target)):
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return {"lt": value < target, "le": value <= target, "gt": value > target, "ge": value >= target}[op]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return str(value)
+
+
+def leaves(condition: Condition | None) -> list[Condition]:
+    """Every leaf of a condition, in order."""
+    if condition is None:
+        return []
+    for key in ("all", "any"):
+        if key in condition:
+            return [leaf for c in condition[key] for leaf in leaves(c)]
+    if "not" in condition:
+        return leaves(condition["not"])
+    return [condition]
+
+
+PARAM_TYPES = ("int", "number", "int_list", "number_list", "string", "bool")
+
+
+def fits_type(param_type: str, value: Any, *, element: bool = False) -> bool:
+    """Whether `value` suits a parameter of `param_type`.
+
+    With element=True the value is one element to compare with, so a list parameter
+    takes a single number there.
+    """
+    if param_type.endswith("_list"):
+        base = param_type.removesuffix("_list")
+        if element or not isinstance(value, (list, tuple)):
+            return fits_type(base, value)
+        return all(fits_type(base, v) for v in value)
+    if param_type == "int":
+        return _is_number(value) and float(value).is_integer()
+    if param_type == "number":
+        return _is_number(value)
+    if param_type == "string":
+        return isinstance(value, str)
+    if param_type == "bool":
+        return isinstance(value, bool)
+    return False
