@@ -47,7 +47,7 @@ def _check_pair(entry: Entry, path: tuple[Any, ...], pair: dict[str, Any]) -> It
     for lang, text in (("en", en), ("zh", zh)):
         if text is None or (isinstance(text, str) and not text.strip()):
             yield entry.problem(NAME, f"the {'English' if lang == 'en' else 'Chinese'} text ({lang}) is missing or empty",
-                                path + (lang,) if lang in pair else path, key=lang in pair)
+                                path + (lang,) if lang in pair else path)
     if not (isinstance(en, str) and isinstance(zh, str) and en.strip() and zh.strip()):
         return
     en_cn, zh_cn = has_chinese(en), has_chinese(zh)

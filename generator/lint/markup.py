@@ -38,7 +38,7 @@ def problems_in(text: str) -> list[str]:
     if _ENTITY.search(body):
         found.append("HTML entities (&#...;) are not allowed; write the character itself")
     for target in _LINK.findall(body) + [m.group(1) for m in _REF_DEF.finditer(body)]:
-        if not _ALLOWED_TARGET.match(target):
+        if not _ALLOWED_TARGET.match(target) and not _BAD_SCHEME.search(target):
             found.append(f"link target '{target}' must be an https:// URL or a site-relative path")
     return found
 

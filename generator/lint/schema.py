@@ -14,6 +14,7 @@ from ..problems import Problem
 from .context import Context
 
 NAME = "schema"
+_SHAPE = {"type", "required", "additionalProperties", "const", "enum", "minProperties", "maxProperties"}
 _TYPE_WORDS = {"string": "a string", "integer": "a whole number", "number": "a number", "boolean": "true or false",
                "array": "a list", "object": "a mapping", "null": "nothing"}
 
@@ -36,9 +37,22 @@ def _validate(entry: Entry, validator: Any) -> Iterator[Problem]:
 
 
 def _deepest(error: ValidationError) -> ValidationError:
-    """For oneOf/anyOf failures, the alternative that came closest, not the whole list."""
+    """For oneOf/anyOf failures, the alternative that came closest, not the whole list.
+
+    The closest branch is the one whose shape the value has: it fails only below the
+    value itself, not on its type, its required keys or unknown keys.
+    """
     while error.validator in ("oneOf", "anyOf") and error.context:
-        error = best_match(error.context)
+        branches: dict[object, list[ValidationError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+        depth = len(error.absolute_path)
+
+        def shape_mismatch(errs: list[ValidationError]) -> int:
+            return sum(1 for e in errs if len(e.absolute_path) == depth and e.validator in _SHAPE)
+
+        best = min(branches.values(), key=lambda errs: (shape_mismatch(errs), -max(len(e.absolute_path) for e in errs)))
+        error = best_match(best)
     return error
 
 

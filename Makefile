@@ -1,0 +1,42 @@
+# ane-kb: every target creates .venv on first use and installs the exact pins of requirements.lock.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install validate export test typecheck bench clean
+
+help:
+	@echo "make test      - validate the KB and run every test"
+	@echo "make validate  - lint every record (python -m generator validate)"
+	@echo "make export    - write src/ane_kb/data/kb.json and the README counts"
+	@echo "make bench     - run the benchmark scripts in benchmarks/"
+
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -n "$(PYTHON)" || { echo "make: Python 3.11 is required (python3.11 or python3 on PATH)"; exit 2; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] >= (3, 11) else "make: Python 3.11 or newer is required")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+validate: $(STAMP)
+	$(BIN)/python -m generator validate
+
+export: $(STAMP)
+	$(BIN)/python -m generator export
+
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy --strict src/ane_kb
+
+test: $(STAMP)
+	$(BIN)/python -m generator validate
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/validate.py
+
+clean:
+	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache src/*.egg-info
