@@ -15,6 +15,7 @@ import yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 _SUSPECT = re.compile(r"[&*!]")
 _BOOL_WORDS = {"true": True, "false": False}
 
@@ -41,22 +42,46 @@ class Remark:
 
 @dataclass
 class Document:
+    """Loaded data plus the node tree it came from, kept to find positions on demand."""
+
     data: Any
-    value_at: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_at: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    raw_text: dict[Path, str] = field(default_factory=dict)
+    root: yaml.Node | None = None
     remarks: list[Remark] = field(default_factory=list)
 
+    def _nodes(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None, int]:
+        """(key node, value node) of the deepest part of `path` that exists, and its depth."""
+        key_node, node, depth = None, self.root, 0
+        for part in path:
+            child = _child(node, part)
+            if child is None:
+                break
+            key_node, node = child
+            depth += 1
+        return key_node, node, depth
+
     def locate(self, path: Path, key: bool = False) -> tuple[int, int]:
-        """The closest known position of `path`: the key itself if asked, else its value."""
-        path = tuple(path)
-        while path:
-            if key and path in self.key_at:
-                return self.key_at[path]
-            if path in self.value_at:
-                return self.value_at[path]
-            path = path[:-1]
-        return self.value_at.get((), (1, 1))
+        """Line and column of `path` (its key if asked), or of its closest existing parent."""
+        key_node, node, depth = self._nodes(tuple(path))
+        if key and key_node is not None and depth == len(path):
+            return _mark(key_node)
+        return _mark(node) if node is not None else (1, 1)
+
+    def raw(self, path: Path) -> str | None:
+        """The text as written of a scalar that was not read as a string, else None."""
+        _, node, depth = self._nodes(tuple(path))
+        if depth == len(path) and isinstance(node, yaml.ScalarNode) and node.tag != _TAG + "str":
+            return str(node.value)
+        return None
+
+
+def _child(node: yaml.Node | None, part: Any) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if key_node.value == part:
+                return key_node, value_node
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        return None, node.value[part]
+    return None
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -104,9 +129,9 @@ def load(text: str) -> Document:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise YamlError(*_error_at(exc), "yaml-syntax", _describe(exc)) from None
-    doc = Document(data=None)
+    doc = Document(data=None, root=node)
     if node is not None:
-        doc.data = _Builder(doc).build(node, ())
+        doc.data = _Builder(doc).build(node)
     return doc
 
 
@@ -114,16 +139,16 @@ class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
-        self.doc.value_at[path] = _mark(node)
+    def build(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self._scalar(node, path)
+            return self._mapping(node)
+        return [self.build(item) for item in node.value]
 
-    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
+    def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        first_at: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _TAG + "merge":
                 raise YamlError(*_mark(key_node), "yaml-safety", "merge keys ('<<') are not allowed")
@@ -131,21 +156,18 @@ class _Builder:
                 raise YamlError(*_mark(key_node), "yaml-syntax", "a key must be a plain word, not a list or a mapping")
             key = key_node.value
             if key in out:
-                first = self.doc.key_at[path + (key,)]
+                first = _mark(first_at[key])[0]
                 raise YamlError(*_mark(key_node), "duplicate-key",
-                                f"key '{key}' appears twice in the same mapping (first at line {first[0]})")
-            self.doc.key_at[path + (key,)] = _mark(key_node)
-            out[key] = self.build(value_node, path + (key,))
+                                f"key '{key}' appears twice in the same mapping (first at line {first})")
+            first_at[key] = key_node
+            out[key] = self.build(value_node)
         return out
 
     def _remark(self, node: yaml.Node, message: str) -> None:
         self.doc.remarks.append(Remark(*_mark(node), "yaml-typing", message))
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
-        if tag == _TAG + "str":
-            return text
-        self.doc.raw_text[path] = text
         if tag == _TAG + "null":
             return None
         if tag == _TAG + "bool":

@@ -10,11 +10,12 @@ from generator.strict_yaml import YamlError, load
 
 def test_positions_of_values_and_keys() -> None:
     doc = load("a: 1\nb:\n  - x\n  - {c: [1, 2]}\n")
-    assert doc.value_at[("a",)] == (1, 4)
-    assert doc.key_at[("b",)] == (2, 1)
-    assert doc.value_at[("b", 0)] == (3, 5)
-    assert doc.value_at[("b", 1, "c", 1)] == (4, 13)
-    assert doc.key_at[("b", 1, "c")] == (4, 6)
+    assert doc.locate(("a",)) == (1, 4)
+    assert doc.locate(("b",), key=True) == (2, 1)
+    assert doc.locate(("b", 0)) == (3, 5)
+    assert doc.locate(("b", 1, "c", 1)) == (4, 13)
+    assert doc.locate(("b", 1, "c"), key=True) == (4, 6)
+    assert doc.locate(("b", 0), key=True) == (3, 5)  # list items have no key: their value
 
 
 def test_locate_falls_back_to_the_closest_parent() -> None:
@@ -27,7 +28,7 @@ def test_locate_falls_back_to_the_closest_parent() -> None:
 def test_block_scalars_point_at_their_indicator() -> None:
     doc = load("a: >-\n  folded\n  text\n")
     assert doc.data == {"a": "folded text"}
-    assert doc.value_at[("a",)] == (1, 4)
+    assert doc.locate(("a",)) == (1, 4)
 
 
 @pytest.mark.parametrize(("text", "check", "where", "message"), [
@@ -75,8 +76,9 @@ def test_implicit_typing_surprises_are_remarked(text: str, value: object, messag
 def test_plain_values_keep_their_types_and_raw_text() -> None:
     doc = load("a: 17.10\nb: true\nc: ~\nd: '17.10'\ne: 0x10\n")
     assert doc.data == {"a": 17.1, "b": True, "c": None, "d": "17.10", "e": 16}
-    assert doc.raw_text[("a",)] == "17.10"
-    assert ("d",) not in doc.raw_text
+    assert doc.raw(("a",)) == "17.10"
+    assert doc.raw(("d",)) is None
+    assert doc.raw(("missing",)) is None
     assert doc.remarks == []
 
 

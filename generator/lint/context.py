@@ -14,6 +14,14 @@ from ..kb import KB, Entry
 class Context:
     kb: KB
     schema_failed: set[str] = field(default_factory=set)
+    _flat: dict[int, list[tuple[tuple[Any, ...], Any]]] = field(default_factory=dict)
+
+    def flat(self, entry: Entry) -> list[tuple[tuple[Any, ...], Any]]:
+        """Every (path, value) pair of a record or vocabulary, computed once and shared by the checks."""
+        key = id(entry)
+        if key not in self._flat:
+            self._flat[key] = list(walk(entry.data))
+        return self._flat[key]
 
     def valid_records(self) -> Iterator[Entry]:
         """Records whose shape the schema accepted: safe for checks that read typed fields."""

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "dates"
 _DATE_KEYS = {"accessed", "updated", "date", "reported"}
@@ -19,7 +19,7 @@ def today() -> dt.date:
 def check(ctx: Context) -> Iterator[Problem]:
     now = today()
     for entry in ctx.kb.records:
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             if path and path[-1] in _DATE_KEYS and isinstance(value, str):
                 reason = date_problem(value, now)
                 if reason:

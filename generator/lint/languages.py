@@ -12,12 +12,13 @@ from typing import Any
 
 from ..kb import Entry
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "languages"
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CODE = re.compile(r"`[^`]*`")
 _EXEMPT_KEYS = {"title", "label"}
+_HAN_GAP = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef] +[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]")
 
 
 def has_chinese(text: str) -> bool:
@@ -26,14 +27,14 @@ def has_chinese(text: str) -> bool:
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        yield from _check_texts(entry, entry.data)
+        yield from _check_texts(ctx, entry)
     tags = ctx.kb.vocab.get("tags")
     if tags is not None:
-        yield from _check_texts(tags, tags.data)
+        yield from _check_texts(ctx, tags)
 
 
-def _check_texts(entry: Entry, data: Any) -> Iterator[Problem]:
-    for path, value in walk(data):
+def _check_texts(ctx: Context, entry: Entry) -> Iterator[Problem]:
+    for path, value in ctx.flat(entry):
         if isinstance(value, dict) and ("en" in value or "zh" in value) and _is_text_slot(path, value):
             yield from _check_pair(entry, path, value)
 
@@ -58,6 +59,9 @@ def _check_pair(entry: Entry, path: tuple[Any, ...], pair: dict[str, Any]) -> It
         yield entry.problem(NAME, "the en text contains Chinese characters", path + ("en",))
     elif not zh_cn and not exempt:
         yield entry.problem(NAME, "the zh text has no Chinese in it", path + ("zh",))
+    if _HAN_GAP.search(_CODE.sub("", zh)):
+        yield entry.problem(NAME, "the zh text has a space between two Chinese characters; a folded (>) or wrapped "
+                                  "line becomes a space: keep each zh paragraph on one line", path + ("zh",))
 
 
 def _is_label(path: tuple[Any, ...]) -> bool:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "markup"
 _FENCE = re.compile(r"```.*?(```|$)", re.S)
@@ -45,7 +45,7 @@ def problems_in(text: str) -> list[str]:
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             if isinstance(value, str) and path and path[-1] not in ("url", "source"):
                 for reason in problems_in(value):
                     yield entry.problem(NAME, reason, path)

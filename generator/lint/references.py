@@ -8,7 +8,7 @@ from typing import Any
 
 from ..kb import Entry
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "references"
 _REF_KEYS = {"related": None, "chips": "chip", "chip": "chip", "reference_chip": "chip"}
@@ -16,11 +16,11 @@ _REF_KEYS = {"related": None, "chips": "chip", "chip": "chip", "reference_chip":
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             expected = _expected_kind(path)
             if expected is not False and isinstance(value, str) and "/" in value:
                 yield from _resolve(ctx, entry, path, value, expected)
-        yield from _observation_sources(entry)
+        yield from _observation_sources(ctx, entry)
     generations = ctx.kb.vocab.get("ane-generations")
     if generations is not None:
         for number, gen in (generations.data.get("generations") or {}).items():
@@ -51,10 +51,10 @@ def _resolve(ctx: Context, entry: Entry, path: tuple[Any, ...], ref: str, kind: 
         yield entry.problem(NAME, f"'{ref}' refers to the record itself", path)
 
 
-def _observation_sources(entry: Entry) -> Iterator[Problem]:
+def _observation_sources(ctx: Context, entry: Entry) -> Iterator[Problem]:
     """An observation's `source` must be one of the URLs the record cites."""
     urls = {s.get("url") for s in entry.data.get("sources") or [] if isinstance(s, dict)}
-    for path, value in walk(entry.data):
+    for path, value in ctx.flat(entry):
         if len(path) >= 2 and path[-1] == "source" and isinstance(value, str) and "observed_on" in path:
             cited = urls | _dispute_urls(entry, path)
             if value not in cited:

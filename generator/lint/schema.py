@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import fastjsonschema
 from jsonschema import ValidationError
 from jsonschema.exceptions import best_match
 
@@ -21,18 +22,24 @@ _TYPE_WORDS = {"string": "a string", "integer": "a whole number", "number": "a n
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        found = list(_validate(entry, schemas.record_validator(entry.kind)))
+        found = list(_validate(entry, f"{entry.kind}.schema.json"))
         if found:
             ctx.schema_failed.add(entry.ref)
         yield from found
     for name, entry in ctx.kb.vocab.items():
-        yield from _validate(entry, schemas.vocab_validator(name))
+        yield from _validate(entry, "vocab.schema.json", name)
     for entry in ctx.kb.parameters.values():
-        yield from _validate(entry, schemas.vocab_validator("parameter"))
+        yield from _validate(entry, "vocab.schema.json", "parameter")
 
 
-def _validate(entry: Entry, validator: Any) -> Iterator[Problem]:
-    for error in validator.iter_errors(entry.data):
+def _validate(entry: Entry, schema_file: str, pointer: str = "") -> Iterator[Problem]:
+    """Problems with `entry`: a fast yes/no first; the full report only when it says no."""
+    try:
+        schemas.fast_check(schema_file, pointer)(entry.data)
+        return
+    except fastjsonschema.JsonSchemaException:
+        pass
+    for error in schemas.validator(schema_file, pointer).iter_errors(entry.data):
         yield from _explain(entry, _deepest(error))
 
 
@@ -102,7 +109,7 @@ def _message(entry: Entry, error: ValidationError, path: tuple[Any, ...]) -> str
 
 def _shown(entry: Entry, path: tuple[Any, ...], value: Any) -> str:
     assert entry.file.doc is not None
-    raw = entry.file.doc.raw_text.get(path)
+    raw = entry.file.doc.raw(path)
     if raw is not None and str(value) != raw:
         return f"{raw} (read as {value!r})"
     return repr(value)
@@ -110,7 +117,7 @@ def _shown(entry: Entry, path: tuple[Any, ...], value: Any) -> str:
 
 def _quote_hint(entry: Entry, path: tuple[Any, ...], wanted: list[str]) -> str:
     assert entry.file.doc is not None
-    raw = entry.file.doc.raw_text.get(path)
+    raw = entry.file.doc.raw(path)
     if "string" in wanted and raw is not None:
         return f"; quote it: \"{raw}\""
     return ""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "source-hosts"
 
@@ -16,7 +16,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     if not refused:
         return
     for entry in ctx.kb.records:
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             if path and path[-1] in ("url", "source") and isinstance(value, str):
                 rule = refusal(value, refused)
                 if rule is not None:

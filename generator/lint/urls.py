@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 from .markup import prose
 
 NAME = "urls"
@@ -16,7 +16,7 @@ _TEXT_LINK = re.compile(r"\]\(\s*<?(http://[^)\s>]*)")
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             if not isinstance(value, str) or not path:
                 continue
             if path[-1] in ("url", "source"):

@@ -47,3 +47,15 @@ def test_a_title_may_be_the_same_proper_name_in_both(minikb: Path) -> None:
 def test_code_spans_do_not_count_as_chinese(minikb: Path, edit: Callable[..., Path]) -> None:
     edit("chip/m4.yaml", "zh: 一颗较新的测试芯片。", "zh: 'See `芯片` only'")
     assert one(errors(minikb), "languages").message == "the zh text has no Chinese in it"
+
+
+def test_folded_chinese_gets_spaces_between_characters(minikb: Path, edit: Callable[..., Path]) -> None:
+    path = edit("chip/m4.yaml", "  zh: 一颗较新的测试芯片。", "  zh: >-\n    一颗较新的\n    测试芯片。")
+    problem = one(errors(minikb), "languages")
+    assert problem.message.startswith("the zh text has a space between two Chinese characters")
+    assert (problem.line, problem.col) == where(path, ">-")
+
+
+def test_spaces_around_latin_words_in_chinese_are_fine(minikb: Path, edit: Callable[..., Path]) -> None:
+    edit("chip/m4.yaml", "  zh: 一颗较新的测试芯片。", "  zh: 一颗搭载 16 核 Neural Engine 的芯片。")
+    assert errors(minikb) == []
