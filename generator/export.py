@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schemas
+from .atomic import write_text
 from .kb import KB, KINDS
 from .problems import Problem
 
@@ -55,6 +56,15 @@ def build(kb: KB) -> dict[str, Any]:
         },
         "records": records,
     }
+
+
+def ship_schemas(dest: Path) -> None:
+    """Copy schema/*.schema.json beside the export, so the package carries the schema of its data."""
+    for path in sorted(schemas.SCHEMA_DIR.glob("*.schema.json")):
+        target = dest / path.name
+        text = path.read_text(encoding="utf-8")
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            write_text(target, text)
 
 
 def dumps(document: dict[str, Any]) -> str:

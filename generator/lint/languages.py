@@ -59,7 +59,7 @@ def _check_pair(entry: Entry, path: tuple[Any, ...], pair: dict[str, Any]) -> It
         yield entry.problem(NAME, "the en text contains Chinese characters", path + ("en",))
     elif not zh_cn and not exempt:
         yield entry.problem(NAME, "the zh text has no Chinese in it", path + ("zh",))
-    if _HAN_GAP.search(_CODE.sub("", zh)):
+    if _HAN_GAP.search(_CODE.sub("x", zh)):
         yield entry.problem(NAME, "the zh text has a space between two Chinese characters; a folded (>) or wrapped "
                                   "line becomes a space: keep each zh paragraph on one line", path + ("zh",))
 

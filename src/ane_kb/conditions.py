@@ -96,7 +96,8 @@ def compare(value: Any, op: str, target: Any) -> bool:
         return False
     if isinstance(value, float) and math.isnan(value):
         return False
-    return {"lt": value < target, "le": value <= target, "gt": value > target, "ge": value >= target}[op]
+    result: bool = {"lt": value < target, "le": value <= target, "gt": value > target, "ge": value >= target}[op]
+    return result
 
 
 def _is_number(value: Any) -> bool:

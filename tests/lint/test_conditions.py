@@ -9,7 +9,7 @@ RULE = "layer-rule/pool-big.yaml"
 def test_unknown_parameter(minikb: Path, edit: Callable[..., Path]) -> None:
     path = edit(RULE, "{param: stride, gt: 2}", "{param: strides, gt: 2}")
     problem = one(errors(minikb), "conditions")
-    assert problem.message == "unknown parameter 'strides'; did you mean stride?"
+    assert problem.message.startswith("unknown parameter 'strides'; did you mean stride")
     assert (problem.line, problem.col) == where(path, "strides")
 
 

@@ -22,7 +22,7 @@ def test_condition_needs_both_kinds_of_example(minikb: Path, edit: Callable[...,
 
 def test_example_with_unknown_parameter(minikb: Path, edit: Callable[..., Path]) -> None:
     edit(RULE, "params: {kernel_size: [3, 3]}", "params: {kernal_size: [3, 3]}")
-    assert one(errors(minikb), "examples").message == "unknown parameter 'kernal_size'; did you mean kernel_size?"
+    assert one(errors(minikb), "examples").message.startswith("unknown parameter 'kernal_size'; did you mean kernel_size")
 
 
 def test_example_op_outside_the_rule(minikb: Path, edit: Callable[..., Path]) -> None:

@@ -1,0 +1,112 @@
+"""The consumer CLI: ane-kb (also python -m ane_kb)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from . import __version__
+from .errors import AmbiguousNameError, DataError, UnknownIdError
+from .knowledge import KnowledgeBase, load
+from .records import Record, Rule
+from .text_output import device_text, record_text, rules_table
+
+CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the output (default en)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", dest="output", help="output format")
+    parser.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = _Parser(prog="ane-kb", description="Query the Apple Neural Engine knowledge base.")
+    top.add_argument("--version", action="store_true", help="print the package and data versions")
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    rules = sub.add_parser("rules", help="list layer rules, optionally for one op, format or confidence")
+    rules.add_argument("--op", help="a NeuralNetwork layer type or ML Program op type, e.g. max_pool")
+    rules.add_argument("--model-format", choices=("neuralnetwork", "mlprogram"), dest="model_format")
+    rules.add_argument("--confidence", choices=CONFIDENCE)
+    _common(rules)
+    show = sub.add_parser("show", help="show one record by id (kind/id, or a bare id unique across kinds)")
+    show.add_argument("id")
+    _common(show)
+    device = sub.add_parser("device", help="look up a device by name and say whether Core ML can use its ANE")
+    device.add_argument("name", nargs="+")
+    _common(device)
+    return top
+
+
+def _rules(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
+    found: list[Rule] = kb.rules.filter(confidence=args.confidence, format=args.model_format, identifier=args.op)
+    if args.op and not found and not any(args.op in kb.identifiers(f) for f in ("neuralnetwork", "mlprogram")):
+        raise UsageError(f"unknown op {args.op!r}; give a NeuralNetwork layer type or an ML Program op type")
+    data = [{"rule": r.ref, "title": r.title.text(args.lang), "confidence": r.confidence,
+             "effect": r.effect.kind if r.effect else None, "identifiers": {k: list(v) for k, v in r.identifiers.items()},
+             "condition": kb.describe(r, args.lang), "docs": r.url(args.lang)} for r in found]
+    return data, rules_table(data, args.lang)
+
+
+def _show(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
+    try:
+        record: Record = kb.record(args.id)
+    except UnknownIdError as exc:
+        raise UsageError(str(exc)) from None
+    data = dict(record.raw, ref=record.ref, docs=record.url(args.lang))
+    if isinstance(record, Rule):
+        data["condition_text"] = kb.describe(record, args.lang)
+    return data, record_text(kb, record, args.lang)
+
+
+def _device(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
+    name = " ".join(args.name)
+    try:
+        found = kb.devices.lookup(name)
+    except (UnknownIdError, AmbiguousNameError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    usable = kb.coreml_can_use_ane(found)
+    data = {"device": found.ref, "name": found.name, "year": found.year, "chips": list(found.chip_refs),
+            "has_ane": found.has_ane, "runs_third_party_coreml": found.runs_third_party_coreml,
+            "coreml_can_use_ane": usable, "docs": found.url(args.lang)}
+    return data, device_text(found, usable, args.lang)
+
+
+COMMANDS: dict[str, Callable[[KnowledgeBase, argparse.Namespace], tuple[Any, str]]] = {
+    "rules": _rules, "show": _show, "device": _device}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parser().parse_args(argv)
+        if args.version:
+            kb = load()
+            print(f"ane-kb {__version__} (data {kb.data_version})")
+            return 0
+        if args.command is None:
+            raise UsageError("a command is required: rules, show, device (or --version)")
+        kb = load(args.data)
+        data, text = COMMANDS[args.command](kb, args)
+    except UsageError as exc:
+        print(f"ane-kb: error: {exc}", file=sys.stderr)
+        return 2
+    except DataError as exc:
+        print(f"ane-kb: error: {exc}", file=sys.stderr)
+        return 2
+    if args.output == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        print(text)
+    return 0

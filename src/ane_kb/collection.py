@@ -1,0 +1,75 @@
+"""A read-only collection of records of one kind, with look-ups and filters."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator, Mapping
+from typing import Generic, TypeVar
+
+from .errors import UnknownIdError
+from .records import Record, Rule
+
+R = TypeVar("R", bound=Record)
+
+CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
+FORMATS = ("neuralnetwork", "mlprogram")
+
+
+class Collection(Generic[R]):
+    """Records of one kind in a stable order (by id). Index by id or by kind/id."""
+
+    def __init__(self, kind: str, items: Mapping[str, R]) -> None:
+        self.kind = kind
+        self._items = dict(sorted(items.items()))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[R]:
+        return iter(self._items.values())
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._key(key) in self._items
+
+    def __repr__(self) -> str:
+        return f"<Collection {self.kind}: {len(self)} records>"
+
+    def _key(self, key: str) -> str:
+        return key.split("/", 1)[1] if key.startswith(self.kind + "/") else key
+
+    def __getitem__(self, key: str) -> R:
+        item = self.get(key)
+        if item is None:
+            close = difflib.get_close_matches(self._key(key), list(self._items), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise UnknownIdError(f"no {self.kind} record {key!r}{hint}")
+        return item
+
+    def get(self, key: str, default: R | None = None) -> R | None:
+        if not isinstance(key, str):
+            raise TypeError(f"a record id is a string, not {type(key).__name__}")
+        return self._items.get(self._key(key), default)
+
+    def ids(self) -> list[str]:
+        return list(self._items)
+
+    def filter(self, *, confidence: str | None = None, tag: str | None = None, format: str | None = None,
+               identifier: str | None = None) -> list[R]:
+        """Records matching every filter given. Unknown confidence levels or formats raise ValueError."""
+        tests: list[Callable[[R], bool]] = []
+        if confidence is not None:
+            _choose("confidence", confidence, CONFIDENCE)
+            tests.append(lambda rec: rec.confidence == confidence)
+        if tag is not None:
+            tests.append(lambda rec: tag in rec.tags)
+        if format is not None:
+            _choose("format", format, FORMATS)
+            tests.append(lambda rec: isinstance(rec, Rule) and format in rec.formats())
+        if identifier is not None:
+            tests.append(lambda rec: isinstance(rec, Rule) and any(identifier in ops for ops in rec.identifiers.values()))
+        return [rec for rec in self if all(test(rec) for test in tests)]
+
+
+def _choose(what: str, value: str, valid: tuple[str, ...]) -> None:
+    if value not in valid:
+        raise ValueError(f"unknown {what} {value!r}; choose one of: {', '.join(valid)}")

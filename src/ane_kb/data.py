@@ -1,0 +1,42 @@
+"""Loading the exported knowledge base (kb.json): lazily, from the package or a given file."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError
+
+REQUIRED_TOP = ("meta", "vocab", "records")
+
+
+def read_export(path: str | Path | None = None) -> dict[str, Any]:
+    """The export as a dict: the packaged kb.json, or the file at `path`."""
+    try:
+        if path is None:
+            text = resources.files("ane_kb").joinpath("data/kb.json").read_text(encoding="utf-8")
+            where = "the packaged kb.json"
+        else:
+            text = Path(path).read_text(encoding="utf-8")
+            where = str(path)
+    except FileNotFoundError:
+        raise DataError(f"{path or 'the packaged kb.json'}: file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path or 'the packaged kb.json'}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(document, dict) or any(k not in document for k in REQUIRED_TOP):
+        raise DataError(f"{where}: not an ane-kb export (it needs the keys {', '.join(REQUIRED_TOP)})")
+    if not isinstance(document["records"], dict) or not isinstance(document["meta"], dict):
+        raise DataError(f"{where}: not an ane-kb export (records and meta must be objects)")
+    return document
+
+
+@cache
+def packaged() -> dict[str, Any]:
+    return read_export(None)

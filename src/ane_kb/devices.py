@@ -1,0 +1,59 @@
+"""Devices, looked up by name the way people type them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+
+from .collection import Collection
+from .errors import AmbiguousNameError, UnknownIdError
+from .records import Device
+
+_NOISE = re.compile(r"[^a-z0-9]+")
+_YEAR = re.compile(r"\b(?:early |late |mid )?(20[0-9]{2})\b", re.I)
+
+
+def normalise(name: str) -> str:
+    """'iPad Pro 13-inch (2024)' -> 'ipadpro13inch2024': case, spacing and punctuation forgiven."""
+    return _NOISE.sub("", name.lower())
+
+
+class DeviceCollection(Collection[Device]):
+    def __init__(self, items: Mapping[str, Device]) -> None:
+        super().__init__("device", items)
+        self._index: dict[str, list[Device]] = {}
+        for device in self:
+            for label in (device.name, *device.aliases):
+                for key in {normalise(label), normalise(f"{label} {device.year}")}:
+                    bucket = self._index.setdefault(key, [])
+                    if device not in bucket:
+                        bucket.append(device)
+
+    def search(self, name: str) -> list[Device]:
+        """Every device the name could mean: exact id, then name or alias, with or without a year."""
+        if not isinstance(name, str) or not name.strip():
+            raise ValueError("a device name must be a non-empty string")
+        if name in self:
+            return [self[name]]
+        found = self._index.get(normalise(name), [])
+        if not found:
+            year = _YEAR.search(name)
+            if year:
+                without = normalise(_YEAR.sub("", name))
+                found = [d for d in self._index.get(without, []) if str(d.year) == year.group(1)]
+        return list(found)
+
+    def lookup(self, name: str) -> Device:
+        """The one device `name` means. Raises AmbiguousNameError (with .candidates) or UnknownIdError."""
+        found = self.search(name)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            labels = tuple(f"{d.name} ({d.year}) [{d.id}]" for d in found)
+            raise AmbiguousNameError(f"{name!r} could mean {len(found)} devices: {'; '.join(labels)}; add the year "
+                                     f"or use an id", tuple(d.id for d in found))
+        close = difflib.get_close_matches(normalise(name), list(self._index), n=5, cutoff=0.6)
+        names = list(dict.fromkeys(f"{d.name} ({d.year})" for key in close for d in self._index[key]))
+        hint = f"; did you mean {', '.join(names)}?" if names else ""
+        raise UnknownIdError(f"no device named {name!r}{hint}")

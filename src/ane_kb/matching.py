@@ -1,0 +1,134 @@
+"""Which rules match a layer or op, or a whole model, for a target chip and OS."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .collection import FORMATS, Collection
+from .conditions import Outcome, evaluate, fits_type
+from .platforms import in_range, parse_os
+from .records import Chip, Rule
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule whose condition held (`certain`) or could not be decided (`unknown` clauses)."""
+
+    rule: Rule
+    outcome: Outcome
+    os_note: str | None = None
+    observed_only_on: tuple[str, ...] = ()
+
+    @property
+    def certain(self) -> bool:
+        return self.outcome.value is True
+
+    @property
+    def fired(self) -> tuple[str, ...]:
+        return self.outcome.fired
+
+    @property
+    def unknown(self) -> tuple[str, ...]:
+        return self.outcome.unknown
+
+
+class RuleCollection(Collection[Rule]):
+    """Rules with look-ups by op and parameters."""
+
+    def __init__(self, kind: str, items: Mapping[str, Rule], kb: KnowledgeBase) -> None:
+        super().__init__(kind, items)
+        self._kb = kb
+
+    def matching(self, *, format: str, op: str, params: Mapping[str, Any] | None = None,
+                 chip: str | None = None, os: str | None = None) -> list[Match]:
+        """Op-level rules about `op` in `format` whose condition holds or is unknown for `params`."""
+        self._check_format(format)
+        self._check_op(format, op)
+        return self._match("op", format, op, params or {}, chip, os)
+
+    def matching_model(self, *, format: str, params: Mapping[str, Any] | None = None,
+                       chip: str | None = None, os: str | None = None) -> list[Match]:
+        """Model-level rules whose condition holds or is unknown for the model parameters."""
+        self._check_format(format)
+        return self._match("model", format, None, params or {}, chip, os)
+
+    def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any],
+               chip: str | None, os: str | None) -> list[Match]:
+        self._check_params(scope, params)
+        target_chip = self._kb.chip_for(chip) if chip is not None else None
+        target_os = parse_os(os) if os is not None else None
+        found = []
+        for rule in self:
+            if rule.scope != scope or fmt not in rule.formats():
+                continue
+            if op is not None and rule.identifiers and op not in rule.identifiers.get(fmt, ()):
+                continue
+            if target_chip is not None and not applies_to_chip(rule, target_chip):
+                continue
+            os_note, os_ok = _os_fit(rule, target_os)
+            if not os_ok:
+                continue
+            outcome = evaluate(rule.condition, params)
+            if outcome.value is not False:
+                found.append(Match(rule, outcome, os_note, self._observed_only_on(rule, target_chip)))
+        return found
+
+    def _observed_only_on(self, rule: Rule, chip: Chip | None) -> tuple[str, ...]:
+        """The chips a rule was seen on, when the target is newer than all of them and the rule has no chip filter."""
+        if chip is None or chip.ane is None or rule.applies_to.chips or rule.applies_to.ane_generation != (None, None):
+            return ()
+        seen = [c for obs in rule.observed_on for c in obs.chips]
+        gens = [self._kb.chips[c].ane.generation for c in seen if c in self._kb.chips and self._kb.chips[c].ane]  # type: ignore[union-attr]
+        if gens and chip.ane.generation > max(gens):
+            return tuple(dict.fromkeys(seen))
+        return ()
+
+    def _check_format(self, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+    def _check_op(self, fmt: str, op: str) -> None:
+        known = self._kb.identifiers(fmt)
+        if op not in known:
+            close = difflib.get_close_matches(op, sorted(known), n=5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ValueError(f"unknown {fmt} op {op!r}{hint}")
+
+    def _check_params(self, scope: str, params: Mapping[str, Any]) -> None:
+        vocab = self._kb.parameters
+        valid = sorted(n for n, p in vocab.items() if p.get("scope", "op") == scope)
+        for name, value in params.items():
+            if name not in valid:
+                raise ValueError(f"unknown {scope} parameter {name!r}; valid: {', '.join(valid)}")
+            if value is not None and not fits_type(vocab[name]["type"], value):
+                raise TypeError(f"parameter {name!r} takes {vocab[name]['type']}, not {value!r}")
+
+
+def applies_to_chip(rule: Rule, chip: Chip) -> bool:
+    applies = rule.applies_to
+    if applies.chips and chip.ref not in applies.chips:
+        return False
+    low, high = applies.ane_generation
+    if low is None and high is None:
+        return True
+    if chip.ane is None:
+        return False
+    return (low is None or chip.ane.generation >= low) and (high is None or chip.ane.generation <= high)
+
+
+def _os_fit(rule: Rule, target: tuple[str, str] | None) -> tuple[str | None, bool]:
+    """(note, applies): with no target OS nothing filters; an unnamed platform applies with a note."""
+    ranges = rule.applies_to.os
+    if target is None or not ranges:
+        return None, True
+    platform, version = target
+    if platform not in ranges:
+        return f"this rule names OS ranges only for {', '.join(sorted(ranges))}; for {platform} its range is unknown", True
+    low, high = ranges[platform]
+    return None, in_range(version, low, high)
