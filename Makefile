@@ -33,10 +33,12 @@ typecheck: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m generator validate
+	$(BIN)/python -m mypy --strict src/ane_kb
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
+	$(BIN)/python benchmarks/import_time.py
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache src/*.egg-info
