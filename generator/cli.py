@@ -40,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help=f"where to write (default: {DEFAULT_EXPORT})")
     export.add_argument("--readme", type=Path, default=None,
                         help="README whose record-count block to refresh (default: README.md for the default KB)")
+    build = commands.add_parser("build", help="validate, export, generate pages and build the site in both languages")
+    build.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    build.add_argument("--out", type=Path, default=Path("site"), help="the site folder (default: site/)")
     return parser
 
 
@@ -104,7 +107,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "export": cmd_export}
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site.build import BuildError, build_site
+
+    kb, status = validated(_kb_dir(args))
+    if status:
+        print(f"build: nothing written; {shown_path(args.out)} is unchanged", file=sys.stderr)
+        return status
+    try:
+        timings = build_site(kb, args.out)
+    except BuildError as exc:
+        print(f"{shown_path(args.out)}:1:1: mkdocs: {exc}")
+        print(f"build: nothing written; {shown_path(args.out)} is unchanged", file=sys.stderr)
+        return 1
+    print(f"build: wrote {shown_path(args.out)} ({len(kb.records)} records; pages {timings.generate:.1f} s, "
+          f"mkdocs {timings.mkdocs:.1f} s)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""The documentation site: Markdown pages generated from an export, built by MkDocs per language."""

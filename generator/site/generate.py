@@ -1,0 +1,61 @@
+"""Write the Markdown sources of both languages: generated pages next to copies of the hand-written ones."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ane_kb import KnowledgeBase
+
+from . import index_pages, other_pages
+from .record_pages import RecordPage
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGS = ("en", "zh")
+GUIDES = {"en": ROOT / "CONTRIBUTING.md", "zh": ROOT / "CONTRIBUTING.zh.md"}
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def generate(kb: KnowledgeBase, dest: Path) -> int:
+    """Fill dest/en and dest/zh (emptied first). Returns the number of pages written."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    settings = kb.meta["settings"]
+    edit_base = f"{settings['repo_url']}/edit/{settings['repo_branch']}/kb"
+    notice = (ROOT / "NOTICE").read_text(encoding="utf-8")
+    pages = 0
+    _write(dest / "jieba-user-dict.txt", jieba_dictionary(kb))
+    for lang in LANGS:
+        out = dest / lang
+        shutil.copytree(ROOT / "docs" / lang, out)
+        shutil.copytree(ROOT / "docs" / "assets", out / "assets")
+        labels = {level: data["label"][lang] for level, data in kb.vocab["confidence"].items()}
+        renderer = RecordPage(kb, lang, labels, edit_base)
+        for rec in kb:
+            _write(out / rec.kind / f"{rec.id}.md", renderer.render(rec))
+            pages += 1
+        for kind in other_pages.KINDS:
+            _write(out / kind / "index.md", index_pages.kind_index(kb, kind, lang, labels))
+        _write(out / "index.md", other_pages.home(kb, lang, labels))
+        _write(out / "confidence.md", other_pages.confidence_page(kb, lang, labels))
+        for name, text in other_pages.tag_pages(kb, lang).items():
+            _write(out / "tags" / f"{name}.md", text)
+        _write(out / "glossary.md", other_pages.glossary_page(kb, lang))
+        _write(out / "license.md", other_pages.license_page(kb, lang, notice))
+        _write(out / "contributing.md", GUIDES[lang].read_text(encoding="utf-8"))
+    return pages
+
+
+EXTRA_TERMS = ("神经引擎", "空洞卷积", "转置卷积", "反卷积", "算子", "回退", "量化", "调色板量化", "计算单元",
+               "半精度", "上采样", "池化", "下溢", "溢出", "广播", "可信度", "模型手术", "可变形状", "有状态模型")
+
+
+def jieba_dictionary(kb: KnowledgeBase) -> str:
+    """A jieba user dictionary of ANE terms, so Chinese search finds 神经引擎 as one word."""
+    terms = [t["zh"].split("（")[0].strip() for t in kb.vocab["glossary"]]
+    words = [t for t in dict.fromkeys([*EXTRA_TERMS, *terms]) if t and " " not in t and not t.isascii()]
+    return "".join(f"{word} 100000 n\n" for word in words)

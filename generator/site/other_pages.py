@@ -1,0 +1,118 @@
+"""Home, confidence levels, tags, glossary and licence pages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from ane_kb import KnowledgeBase
+
+from .record_pages import badge, link
+from .safe_markdown import escape_inline
+from .words import KIND_NAMES, W
+
+KINDS = ("chip", "device", "layer-rule", "precision", "howto", "anecdote")
+LEVELS = ("confirmed", "likely", "disputed", "speculative", "anecdotal")
+
+HOME = {
+    "en": """# The Apple Neural Engine knowledge base
+
+The Neural Engine (ANE) is the neural-network accelerator inside Apple's A-, M- and S-series chips.
+Core ML decides at run time whether a model, or part of it, runs there, and Apple publishes no list
+of what it accepts. This site collects what is known instead: which devices have an ANE that Core ML
+can use, which layers and ops keep a model off it, how fp16 on the ANE changes results, and how to
+find out where a model really runs.
+
+Every statement carries a [confidence level](confidence.md) and its sources, and every page exists in
+English and Chinese. {search_hint}
+""",
+    "zh": """# Apple 神经引擎知识库
+
+神经引擎（ANE）是 Apple A 系列、M 系列和 S 系列芯片中的神经网络加速器。模型（或其中一部分）是否在神经引擎上运行，由 Core ML 在运行时决定，而 Apple 并未公布它接受哪些层和算子。本站汇集目前已知的信息：哪些设备的神经引擎可以被 Core ML 使用，哪些层和算子会让模型离开神经引擎，神经引擎上的 fp16 如何改变计算结果，以及如何查明模型实际在哪里运行。
+
+每条结论都标有[可信度](confidence.md)和来源，每个页面都有中英文两个版本。{search_hint}
+""",
+}
+
+
+def home(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
+    w = W[lang]
+    counts = {kind: Counter(r.confidence for r in kb if r.kind == kind) for kind in KINDS}
+    header = [w["kind"]] + [labels[level] for level in LEVELS] + [w["total"]]
+    rows = [[f"[{KIND_NAMES[lang][kind]}]({kind}/index.md)"] + [str(counts[kind].get(lv, 0)) for lv in LEVELS]
+            + [str(sum(counts[kind].values()))] for kind in KINDS]
+    total = [f"**{w['all']}**"] + [str(sum(c.get(lv, 0) for c in counts.values())) for lv in LEVELS] + [str(len(kb))]
+    table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    table += ["| " + " | ".join(row) + " |" for row in rows + [total]]
+    return HOME[lang].format(search_hint=w["search_hint"]) + "\n" + "\n".join(table) + "\n"
+
+
+def confidence_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
+    levels: dict[str, Any] = kb.vocab["confidence"]
+    counts = Counter(r.confidence for r in kb)
+    title = "Confidence levels" if lang == "en" else "可信度等级"
+    intro = ("Each record states how strong its evidence is. The linter checks that the sources fit the level."
+             if lang == "en" else "每条记录都注明其证据的强弱，校验工具会检查来源是否与所标等级相符。")
+    out = [f"# {title}", "", intro, ""]
+    for level in LEVELS:
+        data = levels[level]
+        out += [f"## {badge(level, labels[level])}", "", escape_inline(data["description"][lang]), "",
+                _requirement(data.get("requires", {}), lang), "",
+                f"{counts.get(level, 0)} {W[lang]['records']}.", ""]
+    return "\n".join(out)
+
+
+def _requirement(requires: dict[str, Any], lang: str) -> str:
+    kinds = ", ".join(f"`{k}`" for k in requires.get("any_kind", []))
+    minimum = requires.get("min_sources")
+    if requires.get("disputes"):
+        return ("Needs a list of the disputed claims, each with its own sources." if lang == "en"
+                else "需要列出各方说法，并为每种说法注明各自的来源。")
+    if kinds and minimum:
+        return (f"Needs a source of kind {kinds}, or at least {minimum} sources." if lang == "en"
+                else f"需要至少一个 {kinds} 类来源，或者至少 {minimum} 个来源。")
+    if kinds:
+        return f"Needs a source of kind {kinds}." if lang == "en" else f"需要至少一个 {kinds} 类来源。"
+    return "Any source will do." if lang == "en" else "任何来源均可。"
+
+
+def tag_pages(kb: KnowledgeBase, lang: str) -> dict[str, str]:
+    tags: dict[str, dict[str, str]] = kb.vocab["tags"]
+    used: dict[str, list[Any]] = {}
+    for rec in kb:
+        for tag in rec.tags:
+            used.setdefault(tag, []).append(rec)
+    title = "Tags" if lang == "en" else "标签"
+    index = [f"# {title}", ""] + [f"- [{escape_inline(tags[t][lang])}]({t}.md) ({len(recs)})"
+                                  for t, recs in sorted(used.items(), key=lambda kv: tags[kv[0]][lang].lower())]
+    pages = {"index": "\n".join(index) + "\n"}
+    for tag, recs in used.items():
+        lines = [f"# {escape_inline(tags[tag][lang])}", ""]
+        lines += [f"- {link(r.ref, r.title.text(lang))} · {KIND_NAMES[lang][r.kind]}" for r in recs]
+        pages[tag] = "\n".join(lines) + "\n"
+    return pages
+
+
+def glossary_page(kb: KnowledgeBase, lang: str) -> str:
+    title = "Glossary" if lang == "en" else "术语表"
+    intro = ("The English and Chinese terms this site uses." if lang == "en"
+             else "本站使用的中英文术语对照。")
+    rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])} | {escape_inline(t.get('note', ''))} |"
+            for t in kb.vocab["glossary"]]
+    head = "| English | 中文 | |" 
+    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, ""])
+
+
+def license_page(kb: KnowledgeBase, lang: str, notice: str) -> str:
+    settings = kb.meta["settings"]
+    data, code = settings["data_license"], settings["code_license"]
+    if lang == "en":
+        text = [f"# Licence and attribution", "",
+                f"The data of this knowledge base is licensed under [{data['name']}]({data['url']}) ({data['id']}); "
+                f"the code under the [{code['name']}]({code['url']}).", "",
+                "Every record names the sources its facts come from. The works the knowledge base draws on:", ""]
+    else:
+        text = ["# 许可与致谢", "",
+                f"本知识库的数据采用 [{data['name']}]({data['url']})（{data['id']}）许可，代码采用 [{code['name']}]({code['url']})。", "",
+                "每条记录都注明了事实的出处。本知识库参考的作品如下：", ""]
+    return "\n".join(text + ["```text", notice.strip(), "```", ""])
