@@ -10,13 +10,15 @@ from .atomic import write_text
 START = "<!-- counts:start (written by python -m generator export; do not edit) -->"
 END = "<!-- counts:end -->"
 LEVELS = ("confirmed", "likely", "disputed", "speculative", "anecdotal")
+KINDS = ("chip", "device", "layer-rule", "precision", "howto", "anecdote")
 
 
 def table(document: dict[str, Any]) -> str:
     counts: dict[str, dict[str, int]] = document["meta"]["counts"]
     rows = ["| kind | " + " | ".join(LEVELS) + " | total |", "|---" * (len(LEVELS) + 2) + "|"]
     totals = dict.fromkeys(LEVELS, 0)
-    for kind, levels in counts.items():
+    for kind in KINDS:
+        levels = counts.get(kind, {})
         for level in LEVELS:
             totals[level] += levels.get(level, 0)
         rows.append(f"| {kind} | " + " | ".join(str(levels.get(lv, 0)) for lv in LEVELS) + f" | {sum(levels.values())} |")

@@ -19,7 +19,7 @@ from .render import render_condition
 
 if TYPE_CHECKING:
     from .collection import Collection
-    from .devices import DeviceCollection
+    from .device_lookup import DeviceCollection
     from .matching import RuleCollection
     from .records import Anecdote, Chip, Device, HowTo
 

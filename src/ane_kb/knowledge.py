@@ -9,7 +9,7 @@ from typing import Any
 
 from . import build
 from .collection import Collection
-from .devices import DeviceCollection
+from .device_lookup import DeviceCollection
 from .errors import DataError, UnknownIdError
 from .matching import RuleCollection
 from .records import Anecdote, Chip, Device, HowTo, Record, Rule

@@ -1,7 +1,7 @@
 import pytest
 
 from ane_kb import AmbiguousNameError, KnowledgeBase, UnknownIdError
-from ane_kb.devices import normalise
+from ane_kb.device_lookup import normalise
 
 
 @pytest.mark.parametrize("name", ["iPhone XS", "iphone xs", "iphonexs", "iPhone-XS", "iPhone XS (2018)",

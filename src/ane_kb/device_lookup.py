@@ -16,27 +16,28 @@ _YEAR = re.compile(r"\b(?:early |late |mid )?(20[0-9]{2})\b", re.I)
 
 def normalise(name: str) -> str:
     """'iPad Pro 13-inch (2024)' -> 'ipadpro13inch2024': case, spacing and punctuation forgiven."""
-    return _NOISE.sub("", name.lower())
+    return _NOISE.sub("", name.lower().replace("+", "plus"))
 
 
 class DeviceCollection(Collection[Device]):
     def __init__(self, items: Mapping[str, Device]) -> None:
         super().__init__("device", items)
+        self._exact: dict[str, list[Device]] = {}
         self._index: dict[str, list[Device]] = {}
         for device in self:
             for label in (device.name, *device.aliases):
-                for key in {normalise(label), normalise(f"{label} {device.year}")}:
-                    bucket = self._index.setdefault(key, [])
-                    if device not in bucket:
-                        bucket.append(device)
+                _add(self._exact, normalise(label), device)
+                _add(self._index, normalise(label), device)
+                _add(self._index, normalise(f"{label} {device.year}"), device)
 
     def search(self, name: str) -> list[Device]:
-        """Every device the name could mean: exact id, then name or alias, with or without a year."""
+        """Every device the name could mean: an id; a name or alias as written; then a name or alias plus the year."""
         if not isinstance(name, str) or not name.strip():
             raise ValueError("a device name must be a non-empty string")
         if name in self:
             return [self[name]]
-        found = self._index.get(normalise(name), [])
+        key = normalise(name)
+        found = self._exact.get(key) or self._index.get(key, [])
         if not found:
             year = _YEAR.search(name)
             if year:
@@ -57,3 +58,9 @@ class DeviceCollection(Collection[Device]):
         names = list(dict.fromkeys(f"{d.name} ({d.year})" for key in close for d in self._index[key]))
         hint = f"; did you mean {', '.join(names)}?" if names else ""
         raise UnknownIdError(f"no device named {name!r}{hint}")
+
+
+def _add(index: dict[str, list[Device]], key: str, device: Device) -> None:
+    bucket = index.setdefault(key, [])
+    if device not in bucket:
+        bucket.append(device)
