@@ -4,10 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install validate export test typecheck bench clean
+.PHONY: help install validate export site serve test typecheck bench clean
 
 help:
+	@echo "make serve     - validate, build the site in both languages, serve it at http://127.0.0.1:8000"
 	@echo "make test      - validate the KB and run every test"
+	@echo "make site      - validate, export and build the site into site/"
 	@echo "make validate  - lint every record (python -m generator validate)"
 	@echo "make export    - write src/ane_kb/data/kb.json and the README counts"
 	@echo "make bench     - run the benchmark scripts in benchmarks/"
@@ -28,6 +30,13 @@ validate: $(STAMP)
 export: $(STAMP)
 	$(BIN)/python -m generator export
 
+site: $(STAMP)
+	$(BIN)/python -m generator build
+
+serve: site
+	@echo "Serving the site at http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site
+
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy --strict src/ane_kb
 
@@ -39,6 +48,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/import_time.py
+	$(BIN)/python benchmarks/site.py
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache src/*.egg-info

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ane_kb import KnowledgeBase, load
+from generator import export as exporter
 from generator.kb import load_kb
 from generator.lint import lint
 from generator.problems import Problem
@@ -68,3 +70,17 @@ def one(problems: list[Problem], check: str) -> Problem:
     found = only(problems, check)
     assert len(found) == 1, [p.format() for p in problems]
     return found[0]
+
+
+@pytest.fixture(scope="session")
+def mini_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mini")
+    kb_dir = copy_minikb(root / "kb")
+    out = root / "kb.json"
+    out.write_text(exporter.dumps(exporter.build(load_kb(kb_dir))), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="session")
+def kb(mini_export: Path) -> KnowledgeBase:
+    return load(mini_export)

@@ -2,8 +2,9 @@
 (function () {
   "use strict";
 
+  // The same forgiving form as ane_kb's device look-up: case, spaces and punctuation ignored.
   function normalise(text) {
-    return text.toLowerCase().replace(/[^a-z0-9\u3400-\u9fff]+/g, "");
+    return text.toLowerCase().replace(/\+/g, "plus").replace(/[^a-z0-9\u3400-\u9fff]+/g, "");
   }
 
   function cellValue(row, index, numeric) {
@@ -30,11 +31,10 @@
   }
 
   function filter(wrapper, table, query, counter) {
-    var words = query.split(/\s+/).map(normalise).filter(Boolean);
+    var wanted = normalise(query);
     var shown = 0;
     Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var text = normalise(row.textContent);
-      var match = words.every(function (word) { return text.indexOf(word) !== -1; });
+      var match = !wanted || normalise(row.textContent).indexOf(wanted) !== -1;
       row.hidden = !match;
       if (match) shown += 1;
     });

@@ -13,6 +13,7 @@ from .safe_markdown import escape_html
 from .words import KIND_INTRO, KIND_NAMES, W
 
 Cell = tuple[str, str]  # (html, sort value)
+FAMILIES = {"a-series": "A", "m-series": "M", "s-series": "S", "intel": "Intel"}
 
 
 def _cell(text: str, sort: str | None = None) -> Cell:
@@ -50,7 +51,7 @@ def _chip_rows(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> tuple[li
         tops = " / ".join(f"{p.value:g}" for p in chip.peak_ops)
         top = max((p.value for p in chip.peak_ops), default=0)
         cores = chip.ane.cores if chip.ane else 0
-        rows.append([_title(chip, lang), _cell(chip.family), _cell(str(chip.year or ""), str(chip.year or 0)),
+        rows.append([_title(chip, lang), _cell(FAMILIES[chip.family], chip.family), _cell(str(chip.year or ""), str(chip.year or 0)),
                      _cell(str(cores or "—"), str(cores)), _cell(tops or "—", f"{top}"),
                      _yes_no(chip.coreml_can_use_ane, lang), _confidence(chip, labels)])
     headers = [(w["title"], "text"), (w["family"], "text"), (w["year"], "number"), (w["cores"], "number"),

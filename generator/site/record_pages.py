@@ -115,7 +115,8 @@ class RecordPage:
             out += [f"## {w['identifiers']}", ""]
             out += [f"- `{fmt}`: " + ", ".join(f"`{op}`" for op in ops) for fmt, ops in rule.identifiers.items()] + [""]
         scope = w["model_scope"] if rule.scope == "model" else w["op_scope"]
-        out += [f"## {w['condition']}", "", f"{w['scope']}: {scope}.", "", self.kb.describe(rule, lang) + ".", ""]
+        colon, stop = (": ", ".") if lang == "en" else ("：", "。")
+        out += [f"## {w['condition']}", "", f"{w['scope']}{colon}{scope}{stop}", "", self.kb.describe(rule, lang) + stop, ""]
         if rule.effect:
             out += [f"## {w['effect']}", "", describe.effect(rule.effect, lang), ""]
         out += [f"## {w['applies']}", ""] + [f"- {line}" for line in describe.applicability(rule.applies_to, self.chip_names, lang)] + [""]

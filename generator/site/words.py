@@ -52,7 +52,7 @@ W = {
         "thresholds": "Thresholds", "symptoms": "Symptoms", "storage": "Storage precision",
         "compute": "Compute precision", "unit": "Compute unit", "steps": "Steps", "topic": "Topic",
         "reported": "Reported", "tags": "Tags", "records": "records", "kind": "Kind", "all": "All records",
-        "total": "total", "search_hint": "Search in English or Chinese with the search box above.",
+        "total": "Total", "search_hint": "Search in English or Chinese with the search box above.",
         "no_ane_note": "Core ML cannot use a Neural Engine on this device.",
         "formats": "formats", "framework": "framework", "generations": "ANE generations", "os": "OS",
         "op_scope": "one layer or op", "model_scope": "the whole model", "chips_word": "chips",
