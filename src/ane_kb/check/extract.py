@@ -1,0 +1,165 @@
+"""Read a node's parameter values the way the knowledge base's parameter vocabulary says.
+
+Each parameter names, per format and op, an extractor kind: a layer field, an enum field or oneof,
+a MIL input (one or several), the shape of a named operand, an operand's origin, dtype, rank or
+shape, a constant, or a model property. A value that cannot be read is simply left out, and the
+rule evaluation reports it as unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .graph import Node, input_binding_names, is_const, operand_value
+from .mil_values import BlobRef, dtype_of, shape_of
+
+_MISSING = object()
+ModelProperty = Callable[[str], Any]
+
+
+def parameters(node: Node, vocab: Mapping[str, Mapping[str, Any]], model_property: ModelProperty) -> dict[str, Any]:
+    """Every op-level parameter the vocabulary can read for this node."""
+    values: dict[str, Any] = {}
+    for name, param in vocab.items():
+        if param.get("scope", "op") != "op":
+            continue
+        per_op = param.get("extract", {}).get(node.format, {})
+        spec = per_op.get(node.op) or per_op.get("*")
+        if spec is None:
+            continue
+        value = _extract(node, spec, model_property)
+        if value is not _MISSING and value is not None:
+            values[name] = _coerce(value, param["type"])
+    return values
+
+
+def _coerce(value: Any, ptype: str) -> Any:
+    if ptype.endswith("_list"):
+        items = list(value) if isinstance(value, (list, tuple)) else [value]
+        return [int(v) if ptype == "int_list" and isinstance(v, float) and v.is_integer() else v for v in items]
+    if ptype == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if ptype == "bool" and isinstance(value, int):
+        return bool(value)
+    return value
+
+
+def _extract(node: Node, spec: Mapping[str, Any], model_property: ModelProperty) -> Any:
+    kind = spec["kind"]
+    if kind == "constant":
+        return spec["value"]
+    if kind == "model-property":
+        return model_property(spec["property"])
+    if node.format == "neuralnetwork":
+        return _nn(node, spec)
+    return _mil(node, spec)
+
+
+def _field(message: Any, path: str) -> Any:
+    for part in path.split("."):
+        if message is None or not hasattr(message, part):
+            return _MISSING
+        message = getattr(message, part)
+    return message
+
+
+def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
+    kind = spec["kind"]
+    if kind == "field":
+        value = _field(node.raw, spec["path"])
+        if hasattr(value, "__len__") and not isinstance(value, (str, bytes)):
+            value = list(value)
+            if not value and spec.get("fallback_path"):
+                fallback = _field(node.raw, spec["fallback_path"])
+                value = list(fallback) if fallback is not _MISSING else []
+            return value or spec.get("default", _MISSING)
+        return value
+    if kind == "enum-field":
+        parent_path, _, name = spec["path"].rpartition(".")
+        parent = _field(node.raw, parent_path)
+        if parent is _MISSING:
+            return _MISSING
+        label = parent.DESCRIPTOR.fields_by_name[name].enum_type.values_by_number[getattr(parent, name)].name
+        return spec.get("names", {}).get(label, label.lower())
+    if kind == "oneof":
+        message = _field(node.raw, spec["path"])
+        which = message.WhichOneof(spec["oneof"]) if message is not _MISSING else None
+        return spec.get("names", {}).get(which, which) if which else _MISSING
+    if kind == "origin":
+        index = spec.get("input_index", 0)
+        if index >= len(node.inputs):
+            return _MISSING
+        return "const" if is_const(node.scope, node.inputs[index]) else "runtime"
+    if kind in ("shape", "rank"):
+        shape = _nn_shape(node, spec)
+        return shape if kind == "shape" or shape is _MISSING else len(shape)
+    return _MISSING
+
+
+def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
+    if "input_index" in spec:
+        index = spec["input_index"]
+        tensors, names = node.raw.inputTensor, node.inputs
+    else:
+        index = spec.get("output", 0)
+        tensors, names = node.raw.outputTensor, node.outputs
+    if index < len(tensors) and tensors[index].rank:
+        dims = list(tensors[index].dimValue)
+        return dims if dims and all(d > 0 for d in dims) else _MISSING
+    if "input_index" in spec and index < len(names) and names[index] in node.scope.shapes:
+        return list(node.scope.shapes[names[index]])
+    return _MISSING
+
+
+def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
+    kind = spec["kind"]
+    if kind == "input":
+        found, value = operand_value(node.scope, node, spec["input"])
+        if not found:
+            return spec.get("default", _MISSING)
+        return _MISSING if value is None or isinstance(value, BlobRef) else value
+    if kind == "inputs":
+        parts = []
+        for name in spec["inputs"]:
+            found, value = operand_value(node.scope, node, name)
+            if not found:
+                return spec.get("default", _MISSING)
+            if value is None or isinstance(value, BlobRef):
+                return _MISSING
+            parts.extend(value if isinstance(value, list) else [value])
+        return parts
+    if kind == "origin":
+        names = input_binding_names(node, spec["input"]) if "input" in spec else node.inputs[spec.get("input_index", 0):][:1]
+        if "input" in spec and spec["input"] in node.raw.inputs and not names:
+            return "const"
+        return _MISSING if not names else ("const" if all(is_const(node.scope, n) for n in names) else "runtime")
+    operand_type = _operand_type(node, spec)
+    if operand_type is None:
+        return _MISSING
+    if kind == "dtype":
+        return dtype_of(operand_type) or _MISSING
+    shape = shape_of(operand_type)
+    if shape is None:
+        return _MISSING
+    if kind == "rank":
+        return len(shape)
+    if kind == "shape":
+        return list(shape)
+    if kind == "input-shape":
+        return list(shape[spec.get("from_axis", 0):])
+    return _MISSING
+
+
+def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
+    if "output" in spec:
+        index = spec["output"]
+        return node.raw.outputs[index].type if index < len(node.raw.outputs) else None
+    if "input" in spec:
+        names = input_binding_names(node, spec["input"])
+        if not names and spec["input"] in node.raw.inputs:
+            binding = node.raw.inputs[spec["input"]].arguments[0]
+            return binding.value.type if binding.WhichOneof("binding") == "value" else None
+    else:
+        names = node.inputs[spec.get("input_index", 0):][:1]
+    return node.scope.types.get(names[0]) if names else None

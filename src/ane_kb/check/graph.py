@@ -1,0 +1,164 @@
+"""Every layer or op of a model, in execution order, with what extraction needs to read its parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .mil_values import BlobRef, decode, dtype_of, shape_of
+
+NN_TYPES = ("neuralNetwork", "neuralNetworkClassifier", "neuralNetworkRegressor")
+PIPELINE_TYPES = {"pipeline": "pipeline", "pipelineClassifier": "pipeline", "pipelineRegressor": "pipeline"}
+CONST_OPS = ("const",)
+
+
+@dataclass
+class Scope:
+    """What the ops of one network or function share: constants, operand types and producers."""
+
+    format: str
+    spec: Any
+    consts: dict[str, Any] = field(default_factory=dict)
+    types: dict[str, Any] = field(default_factory=dict)
+    producers: dict[str, str] = field(default_factory=dict)
+    shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+
+@dataclass
+class Node:
+    format: str
+    op: str
+    name: str
+    path: str
+    raw: Any
+    scope: Scope
+    inputs: list[str] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+
+def model_kind(spec: Any) -> str:
+    kind = spec.WhichOneof("Type")
+    if kind in NN_TYPES:
+        return "neuralnetwork"
+    if kind == "mlProgram":
+        return "mlprogram"
+    if kind in PIPELINE_TYPES:
+        return "pipeline"
+    return "other"
+
+
+def sub_models(spec: Any) -> list[Any]:
+    kind = spec.WhichOneof("Type")
+    if kind == "pipeline":
+        return list(spec.pipeline.models)
+    if kind in ("pipelineClassifier", "pipelineRegressor"):
+        return list(getattr(spec, kind).pipeline.models)
+    return []
+
+
+def walk(spec: Any, path: str = "") -> Iterator[Node]:
+    """Nodes of a model and, for a pipeline, of every model in it (path `models[i]/...`)."""
+    kind = model_kind(spec)
+    if kind == "neuralnetwork":
+        network = getattr(spec, spec.WhichOneof("Type"))
+        scope = Scope("neuralnetwork", spec, shapes=_nn_input_shapes(spec))
+        yield from _walk_nn(network.layers, scope, path)
+    elif kind == "mlprogram":
+        yield from _walk_mil(spec, path)
+    elif kind == "pipeline":
+        for i, model in enumerate(sub_models(spec)):
+            yield from walk(model, f"{path}models[{i}]")
+
+
+def _join(path: str, part: str) -> str:
+    return f"{path}/{part}" if path else part
+
+
+def _nn_input_shapes(spec: Any) -> dict[str, tuple[int, ...]]:
+    shapes = {}
+    for feature in spec.description.input:
+        if feature.type.WhichOneof("Type") == "multiArrayType":
+            shapes[feature.name] = tuple(feature.type.multiArrayType.shape)
+    return shapes
+
+
+def _walk_nn(layers: Any, scope: Scope, path: str) -> Iterator[Node]:
+    for layer in layers:
+        kind = layer.WhichOneof("layer") or "unknown"
+        node = Node("neuralnetwork", kind, layer.name, path, layer, scope, list(layer.input), list(layer.output))
+        for out in layer.output:
+            scope.producers[out] = kind
+        yield node
+        if kind == "loop":
+            yield from _walk_nn(layer.loop.conditionNetwork.layers, scope, _join(path, f"{layer.name}/condition"))
+            yield from _walk_nn(layer.loop.bodyNetwork.layers, scope, _join(path, f"{layer.name}/body"))
+        elif kind == "branch":
+            yield from _walk_nn(layer.branch.ifBranch.layers, scope, _join(path, f"{layer.name}/if"))
+            yield from _walk_nn(layer.branch.elseBranch.layers, scope, _join(path, f"{layer.name}/else"))
+
+
+def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
+    functions = spec.mlProgram.functions
+    for fname in sorted(functions, key=lambda n: (n != "main", n)):
+        function = functions[fname]
+        scope = Scope("mlprogram", spec)
+        for named in function.inputs:
+            scope.types[named.name] = named.type
+            scope.producers[named.name] = "input"
+        fpath = path if len(functions) == 1 else _join(path, f"functions[{fname}]")
+        block = function.block_specializations[function.opset] if function.opset in function.block_specializations \
+            else next(iter(function.block_specializations.values()))
+        yield from _walk_block(block, scope, fpath)
+
+
+def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
+    for named in getattr(block, "inputs", ()):
+        scope.types[named.name] = named.type
+    for op in block.operations:
+        outputs = [out.name for out in op.outputs]
+        for out in op.outputs:
+            scope.types[out.name] = out.type
+            scope.producers[out.name] = op.type
+        if op.type in CONST_OPS:
+            if outputs and "val" in op.attributes:
+                scope.consts[outputs[0]] = decode(op.attributes["val"])
+            continue
+        inputs = [b.name for arg in op.inputs.values() for b in arg.arguments if b.WhichOneof("binding") == "name"]
+        name = outputs[0] if outputs else op.type
+        yield Node("mlprogram", op.type, name, path, op, scope, inputs, outputs)
+        for i, nested in enumerate(op.blocks):
+            yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
+
+
+def operand_type(scope: Scope, name: str) -> Any | None:
+    return scope.types.get(name)
+
+
+def operand_value(scope: Scope, node: Node, input_name: str) -> tuple[bool, Any]:
+    """(found, value) of a MIL op input: a constant's value, or (True, None) for a runtime operand."""
+    if input_name not in node.raw.inputs:
+        return False, None
+    values = []
+    for binding in node.raw.inputs[input_name].arguments:
+        if binding.WhichOneof("binding") == "value":
+            values.append(decode(binding.value))
+        elif binding.name in scope.consts:
+            values.append(scope.consts[binding.name])
+        else:
+            return True, None
+    return True, values[0] if len(values) == 1 else values
+
+
+def input_binding_names(node: Node, input_name: str) -> list[str]:
+    if input_name not in node.raw.inputs:
+        return []
+    return [b.name for b in node.raw.inputs[input_name].arguments if b.WhichOneof("binding") == "name"]
+
+
+def is_const(scope: Scope, name: str) -> bool:
+    return name in scope.consts or scope.producers.get(name, "").startswith("constexpr_") or \
+        scope.producers.get(name) in ("loadConstant", "loadConstantND")
+
+
+__all__ = ["BlobRef", "Node", "Scope", "dtype_of", "shape_of", "walk"]

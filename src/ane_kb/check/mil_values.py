@@ -1,0 +1,82 @@
+"""Values and types of an ML Program (MIL) spec as plain Python, with the standard library only."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+DTYPES = {1: "bool", 2: "string", 10: "fp16", 11: "fp32", 12: "fp64", 13: "bf16", 21: "int8", 22: "int16",
+          23: "int32", 24: "int64", 25: "int4", 31: "uint8", 32: "uint16", 33: "uint32", 34: "uint64", 35: "uint4",
+          36: "uint2", 37: "uint1", 38: "uint6", 39: "uint3", 40: "fp8e4m3", 41: "fp8e5m2"}
+_PACKED = {10: "e", 21: "b", 31: "B", 22: "h", 32: "H"}
+
+
+@dataclass(frozen=True)
+class BlobRef:
+    """A constant stored in weights/weight.bin, read only when a check needs it."""
+
+    file: str
+    offset: int
+    dtype: str
+    shape: tuple[int, ...]
+
+
+def tensor_type(value_type: Any) -> Any | None:
+    return value_type.tensorType if value_type.WhichOneof("type") == "tensorType" else None
+
+
+def dtype_of(value_type: Any) -> str | None:
+    tensor = tensor_type(value_type)
+    return DTYPES.get(tensor.dataType) if tensor is not None else None
+
+
+def shape_of(value_type: Any) -> tuple[int, ...] | None:
+    """The static shape, or None when any dimension is unknown or symbolic."""
+    tensor = tensor_type(value_type)
+    if tensor is None:
+        return None
+    dims = []
+    for dim in tensor.dimensions:
+        if dim.WhichOneof("dimension") != "constant":
+            return None
+        dims.append(dim.constant.size)
+    return tuple(dims)
+
+
+def decode(value: Any) -> Any:
+    """A MIL Value as a Python number, list or BlobRef. Scalars (rank 0) come back unwrapped."""
+    kind = value.WhichOneof("value")
+    if kind == "blobFileValue":
+        tensor = tensor_type(value.type)
+        return BlobRef(value.blobFileValue.fileName, value.blobFileValue.offset,
+                       DTYPES.get(tensor.dataType, "unknown") if tensor is not None else "unknown",
+                       shape_of(value.type) or ())
+    if kind != "immediateValue":
+        return None
+    immediate = value.immediateValue
+    which = immediate.WhichOneof("value")
+    if which == "tensor":
+        return _tensor(immediate.tensor, value.type)
+    if which == "list":
+        return [decode(v) for v in immediate.list.values]
+    if which == "tuple":
+        return [decode(v) for v in immediate.tuple.values]
+    return None
+
+
+def _tensor(tensor: Any, value_type: Any) -> Any:
+    kind = tensor.WhichOneof("value")
+    data_type = tensor_type(value_type).dataType if tensor_type(value_type) is not None else 0
+    if kind == "bytes":
+        code = _PACKED.get(data_type)
+        raw = tensor.bytes.values
+        values: list[Any] = list(struct.unpack(f"<{len(raw) // struct.calcsize(code)}{code}", raw)) if code else []
+    elif kind:
+        values = list(getattr(tensor, kind).values)
+    else:
+        values = []
+    rank = tensor_type(value_type).rank if tensor_type(value_type) is not None else 1
+    if rank == 0 and len(values) == 1:
+        return values[0]
+    return values

@@ -1,0 +1,167 @@
+"""Model-level properties named by the parameter vocabulary (extract.model: model-property)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .graph import Node, model_kind, sub_models
+from .mil_values import BlobRef, shape_of
+
+UNKNOWN = None
+
+
+class ModelProperties:
+    """Computes each property once, on demand. Unknown properties are None (reported as unknown)."""
+
+    def __init__(self, spec: Any, nodes: list[Node], weights_dir: Path | None) -> None:
+        self.spec, self.nodes, self.weights_dir = spec, nodes, weights_dir
+        self._cache: dict[str, Any] = {}
+        self.fallback_op_count: int | None = None
+        self._compute: dict[str, Callable[[], Any]] = {
+            "spec_version": lambda: spec.specificationVersion,
+            "weight_bytes": self._weight_bytes,
+            "input_shape_kind": self._input_shape_kind,
+            "enumerated_shape_count": self._enumerated_count,
+            "max_input_dim": self._max_input_dim,
+            "fallback_op_count": lambda: self.fallback_op_count,
+            "sdpa_count": lambda: len(self._sdpa()),
+            "sdpa_min_query_elements": self._sdpa_min_query,
+            "sdpa_wide_head_count": self._sdpa_wide_heads,
+            "palette_bit_widths": self._palette_bits,
+            "state_width_multiple_of_32": self._state_widths,
+            "output_producer_op": self._output_producer,
+        }
+
+    def __call__(self, name: str) -> Any:
+        if name not in self._cache:
+            compute = self._compute.get(name)
+            self._cache[name] = compute() if compute else UNKNOWN
+        return self._cache[name]
+
+    def known(self) -> dict[str, Any]:
+        return {name: self(name) for name in self._compute if self(name) is not None}
+
+    def _features(self) -> list[Any]:
+        out = list(self.spec.description.input)
+        for model in sub_models(self.spec):
+            out.extend(model.description.input)
+        return out
+
+    def _input_shape_kind(self) -> str:
+        kinds = {"fixed"}
+        for feature in self._features():
+            array = feature.type.multiArrayType if feature.type.WhichOneof("Type") == "multiArrayType" else None
+            image = feature.type.imageType if feature.type.WhichOneof("Type") == "imageType" else None
+            flex = array.WhichOneof("ShapeFlexibility") if array is not None else (
+                image.WhichOneof("SizeFlexibility") if image is not None else None)
+            if flex in ("enumeratedShapes", "enumeratedSizes"):
+                kinds.add("enumerated")
+            elif flex in ("shapeRange", "imageSizeRange"):
+                ranges = array.shapeRange.sizeRanges if array is not None else [image.imageSizeRange.widthRange,
+                                                                                   image.imageSizeRange.heightRange]
+                kinds.add("unbounded" if any(r.upperBound < 0 for r in ranges) else "range")
+        for kind in ("unbounded", "range", "enumerated", "fixed"):
+            if kind in kinds:
+                return kind
+        return "fixed"
+
+    def _enumerated_count(self) -> int:
+        counts = [len(f.type.multiArrayType.enumeratedShapes.shapes) for f in self._features()
+                  if f.type.WhichOneof("Type") == "multiArrayType"]
+        return max(counts, default=0)
+
+    def _max_input_dim(self) -> int | None:
+        best = 0
+        for feature in self._features():
+            if feature.type.WhichOneof("Type") != "multiArrayType":
+                continue
+            array = feature.type.multiArrayType
+            best = max([best, *array.shape, *(d for s in array.enumeratedShapes.shapes for d in s.shape)])
+            for size in array.shapeRange.sizeRanges:
+                if size.upperBound < 0:
+                    return None
+                best = max(best, size.upperBound, size.lowerBound)
+        return best or None
+
+    def _weight_bytes(self) -> int | None:
+        if self.weights_dir is not None:
+            return sum(p.stat().st_size for p in self.weights_dir.rglob("*") if p.is_file())
+        total = 0
+        for node in self.nodes:
+            if node.format == "neuralnetwork":
+                total += _nn_weight_bytes(node.raw)
+        for node in self.nodes:
+            if node.format == "mlprogram":
+                for value in node.scope.consts.values():
+                    if isinstance(value, BlobRef):
+                        return None
+                break
+        return total
+
+    def _sdpa(self) -> list[Node]:
+        return [n for n in self.nodes if n.op == "scaled_dot_product_attention"]
+
+    def _query_shape(self, node: Node) -> tuple[int, ...] | None:
+        names = [b.name for b in node.raw.inputs["query"].arguments] if "query" in node.raw.inputs else []
+        return shape_of(node.scope.types[names[0]]) if names and names[0] in node.scope.types else None
+
+    def _sdpa_min_query(self) -> int | None:
+        shapes = [self._query_shape(n) for n in self._sdpa()]
+        if not shapes or any(s is None for s in shapes):
+            return None
+        return min(math.prod(s) for s in shapes if s is not None)
+
+    def _sdpa_wide_heads(self) -> int | None:
+        per_function: dict[int, int] = {}
+        for node in self._sdpa():
+            shape = self._query_shape(node)
+            if shape is None:
+                return None
+            if shape and shape[-1] > 256:
+                per_function[id(node.scope)] = per_function.get(id(node.scope), 0) + 1
+        return max(per_function.values(), default=0)
+
+    def _palette_bits(self) -> list[int]:
+        bits = set()
+        for node in self.nodes:
+            if node.op.startswith("constexpr_lut_to_dense") and "lut" in node.raw.inputs:
+                lut_type = node.scope.types.get(node.raw.inputs["lut"].arguments[0].name)
+                shape = shape_of(lut_type) if lut_type is not None else None
+                entries = (shape[-2] if len(shape) >= 2 else shape[0]) if shape else 0
+                if entries > 0:
+                    bits.add(int(math.log2(entries)))
+        return sorted(bits)
+
+    def _state_widths(self) -> bool:
+        for feature in self.spec.description.state:
+            array = feature.type.stateType.arrayType
+            if array.shape and array.shape[-1] % 32:
+                return False
+        return True
+
+    def _output_producer(self) -> str | None:
+        if not self.spec.description.output or model_kind(self.spec) not in ("neuralnetwork", "mlprogram"):
+            return None
+        target = self.spec.description.output[0].name
+        by_output = {out: node for node in self.nodes for out in node.outputs}
+        node = by_output.get(target)
+        if node is not None and node.op == "cast" and node.inputs:
+            node = by_output.get(node.inputs[0], node)
+        return node.op if node is not None else None
+
+
+def _nn_weight_bytes(message: Any) -> int:
+    total = 0
+    for descriptor, value in message.ListFields():
+        if descriptor.message_type is None:
+            continue
+        items = value if descriptor.label == descriptor.LABEL_REPEATED else [value]
+        for item in items:
+            if descriptor.message_type.name == "WeightParams":
+                total += 4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
+            else:
+                total += _nn_weight_bytes(item)
+    return total

@@ -1,0 +1,77 @@
+"""The check report, as typed objects and as the JSON of the contract (shared/design/contracts.md §6)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: str
+    confidence: str
+    layer: str | None
+    op: str | None
+    path: str
+    values: dict[str, Any]
+    unknown: list[str]
+    message: str
+    fix: str | None
+    docs: str
+    sources: list[str]
+
+
+@dataclass
+class Segment:
+    ane: bool
+    layers: list[str]
+
+
+@dataclass
+class Summary:
+    layers: int = 0
+    flagged: int = 0
+    segments: list[dict[str, Any]] = field(default_factory=list)
+    switches: int = 0
+    uncovered_ops: list[str] = field(default_factory=list)
+    ignored_rules: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ModelReport:
+    path: str
+    format: str
+    error: str | None = None
+    message: str | None = None
+    verdict: str = "unknown"
+    summary: Summary = field(default_factory=Summary)
+    findings: list[Finding] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def worst(self) -> str | None:
+        for severity in SEVERITIES:
+            if any(f.severity == severity for f in self.findings):
+                return severity
+        return None
+
+
+@dataclass
+class Report:
+    tool: dict[str, str]
+    models: list[ModelReport]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"tool": dict(self.tool), "models": [m.to_dict() for m in self.models]}
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        if any(m.error for m in self.models):
+            return 2
+        if fail_on == "never":
+            return 0
+        threshold = SEVERITIES[: SEVERITIES.index(fail_on) + 1]
+        return 1 if any(f.severity in threshold for m in self.models for f in m.findings) else 0
