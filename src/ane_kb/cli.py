@@ -47,7 +47,48 @@ def parser() -> argparse.ArgumentParser:
     device = sub.add_parser("device", help="look up a device by name and say whether Core ML can use its ANE")
     device.add_argument("name", nargs="+")
     _common(device)
+    check = sub.add_parser("check", help="check Core ML models for layers that likely keep them off the ANE")
+    check.add_argument("models", nargs="+", metavar="MODEL", help=".mlmodel or .mlpackage files")
+    check.add_argument("--lang", choices=("en", "zh"), default="en")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text", dest="output")
+    check.add_argument("--device", help="a device name (with or without its year) or a chip id")
+    check.add_argument("--os", help="a platform and version, e.g. ios17.4 or macos15")
+    check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
+    check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
+    check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import TargetError, check_models
+    from .check.proto import ProtoUnavailable, modules
+    from .check.text_report import report_text
+
+    kb = load(args.data)
+    try:
+        for rule in args.ignore:
+            kb.record(rule)
+    except UnknownIdError as exc:
+        raise UsageError(f"--ignore: {exc}") from None
+    try:
+        modules()
+        report = check_models(args.models, args.device, args.os, lang=args.lang, ignore=args.ignore, kb=kb)
+    except TargetError as exc:
+        raise UsageError(str(exc)) from None
+    except ProtoUnavailable as exc:
+        raise UsageError(str(exc)) from None
+    if args.output == "json":
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif args.output == "sarif":
+        from .check.sarif import to_sarif
+
+        print(json.dumps(to_sarif(report, kb, args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(report_text(report, args.lang))
+    for model in report.models:
+        if model.error:
+            print(f"ane-kb: error: {model.path}: {model.error}", file=sys.stderr)
+    return report.exit_code(args.fail_on)
 
 
 def _rules(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
@@ -96,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"ane-kb {__version__} (data {kb.data_version})")
             return 0
         if args.command is None:
-            raise UsageError("a command is required: rules, show, device (or --version)")
+            raise UsageError("a command is required: rules, show, device, check (or --version)")
+        if args.command == "check":
+            return _check(args)
         kb = load(args.data)
         data, text = COMMANDS[args.command](kb, args)
     except UsageError as exc:

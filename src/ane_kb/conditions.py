@@ -52,7 +52,8 @@ def evaluate(condition: Condition | None, params: Mapping[str, Any]) -> Outcome:
     if "not" in condition:
         inner = evaluate(condition["not"], params)
         value = None if inner.value is None else not inner.value
-        return Outcome(value, tuple(f"not ({r})" for r in inner.fired), inner.unknown)
+        fired = tuple(f"not ({r})" for r in inner.fired) if inner.value else ()
+        return Outcome(value, fired, inner.unknown)
     return _leaf(condition, params)
 
 

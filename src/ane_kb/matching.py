@@ -65,7 +65,7 @@ class RuleCollection(Collection[Rule]):
         target_os = parse_os(os) if os is not None else None
         found = []
         for rule in self:
-            if rule.scope != scope or fmt not in rule.formats():
+            if rule.scope != scope or fmt not in rule.formats() or not checkable(rule):
                 continue
             if op is not None and rule.identifiers and op not in rule.identifiers.get(fmt, ()):
                 continue
@@ -108,6 +108,14 @@ class RuleCollection(Collection[Rule]):
                 raise ValueError(f"unknown {scope} parameter {name!r}; valid: {', '.join(valid)}")
             if value is not None and not fits_type(vocab[name]["type"], value):
                 raise TypeError(f"parameter {name!r} takes {vocab[name]['type']}, not {value!r}")
+
+
+def checkable(rule: Rule) -> bool:
+    """Whether a rule says something about particular ops or models. A rule with no condition and, at op
+    level, no identifiers states a general fact: it is documentation, and matches nothing."""
+    if rule.scope == "model":
+        return rule.condition is not None
+    return rule.condition is not None or bool(rule.identifiers)
 
 
 def applies_to_chip(rule: Rule, chip: Chip) -> bool:

@@ -130,7 +130,7 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
             parts.extend(value if isinstance(value, list) else [value])
         return parts
     if kind == "origin":
-        names = input_binding_names(node, spec["input"]) if "input" in spec else node.inputs[spec.get("input_index", 0):][:1]
+        names = input_binding_names(node, spec["input"]) if "input" in spec else mil_positional_input(node, spec.get("input_index", 0))
         if "input" in spec and spec["input"] in node.raw.inputs and not names:
             return "const"
         return _MISSING if not names else ("const" if all(is_const(node.scope, n) for n in names) else "runtime")
@@ -161,5 +161,24 @@ def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
             binding = node.raw.inputs[spec["input"]].arguments[0]
             return binding.value.type if binding.WhichOneof("binding") == "value" else None
     else:
-        names = node.inputs[spec.get("input_index", 0):][:1]
+        names = mil_positional_input(node, spec.get("input_index", 0))
     return node.scope.types.get(names[0]) if names else None
+
+
+PRIMARY_INPUTS = ("x", "input", "query", "data", "a")
+
+
+def mil_positional_input(node: Node, index: int) -> list[str]:
+    """The operand a MIL op's "first input" means: its main tensor (`x` and the like), not a parameter.
+
+    MIL inputs are a map, so position comes from the op's conventions: the main tensor first, then the
+    other runtime operands in name order."""
+    inputs = node.raw.inputs
+    primary = [name for name in PRIMARY_INPUTS if name in inputs]
+    runtime = sorted(name for name in inputs if name not in primary
+                     and any(b.WhichOneof("binding") == "name" and not is_const(node.scope, b.name)
+                             for b in inputs[name].arguments))
+    ordered = primary + runtime
+    if index >= len(ordered):
+        return []
+    return input_binding_names(node, ordered[index])[:1]

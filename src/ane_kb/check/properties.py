@@ -158,7 +158,7 @@ def _nn_weight_bytes(message: Any) -> int:
     for descriptor, value in message.ListFields():
         if descriptor.message_type is None:
             continue
-        items = value if descriptor.label == descriptor.LABEL_REPEATED else [value]
+        items = [value] if hasattr(value, "ListFields") else list(value)
         for item in items:
             if descriptor.message_type.name == "WeightParams":
                 total += 4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)

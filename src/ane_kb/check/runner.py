@@ -1,0 +1,226 @@
+"""Check one model: read it, extract every op's parameters, apply the knowledge base's rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..conditions import leaves
+from ..knowledge import KnowledgeBase
+from ..matching import Match
+from ..records import Chip, Device, Precision, Rule
+from . import extract
+from .graph import Node, model_kind, sub_models, walk
+from .properties import ModelProperties
+from .reader import ModelInputError, read_model
+from .report import Finding, ModelReport, Summary
+from .severity import moves_op_off_ane, severity
+from .verdict import decide
+
+@dataclass
+class Target:
+    """What the model is checked for: a device or chip (or neither), and an OS."""
+
+    chips: tuple[Chip, ...] = ()
+    device: Device | None = None
+    os: str | None = None
+    label: str = ""
+
+
+@dataclass
+class _Hit:
+    match: Match
+    chips: list[str] = field(default_factory=list)
+
+
+class Checker:
+    def __init__(self, kb: KnowledgeBase, target: Target, lang: str = "en", ignore: Iterable[str] = ()) -> None:
+        self.kb, self.target, self.lang = kb, target, lang
+        self.ignore = {self._ref(r) for r in ignore}
+        covered = {op for rule in [*kb.rules, *kb.precision] for ops in rule.identifiers.values() for op in ops}
+        self.covered = covered
+
+    def _ref(self, name: str) -> str:
+        return self.kb.record(name).ref
+
+    def check(self, path: Path, shown: str) -> ModelReport:
+        try:
+            loaded = read_model(path)
+        except ModelInputError as exc:
+            return ModelReport(shown, "other", error=str(exc), verdict="unknown")
+        kind = model_kind(loaded.spec)
+        report = ModelReport(shown, kind)
+        formats = self._formats(loaded.spec)
+        if not formats:
+            report.verdict = "not-applicable"
+            report.message = self._not_applicable(loaded.spec)
+            return report
+        nodes = list(walk(loaded.spec))
+        props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
+        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
+        props.fallback_op_count = len(off_nodes)
+        findings += self._model_findings(formats, props)
+        findings += self._unknown_summary(unknown_ops)
+        findings += self._target_findings()
+        report.findings = [f for f in findings if f.rule not in self.ignore]
+        report.summary = Summary(layers=len(nodes), flagged=len(flagged),
+                                 uncovered_ops=sorted({n.op for n in nodes} - self.covered),
+                                 ignored_rules=sorted(self.ignore))
+        decide(report, nodes, off_nodes, self.kb, self.target)
+        return report
+
+    def _formats(self, spec: Any) -> list[str]:
+        kind = model_kind(spec)
+        if kind in ("neuralnetwork", "mlprogram"):
+            return [kind]
+        return sorted({f for model in sub_models(spec) for f in self._formats(model)})
+
+    def _not_applicable(self, spec: Any) -> str:
+        kind = spec.WhichOneof("Type") or "unknown"
+        if self.lang == "zh":
+            return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
+        return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
+
+    def _chips(self) -> list[str | None]:
+        return [c.ref for c in self.target.chips] or [None]
+
+    def _matches(self, node: Node, params: dict[str, Any]) -> list[_Hit]:
+        hits: dict[str, _Hit] = {}
+        for chip in self._chips():
+            for collection in (self.kb.rules, self.kb.precision):
+                try:
+                    found = collection.matching(format=node.format, op=node.op, params=params, chip=chip, os=self.target.os)
+                except ValueError:
+                    return []
+                for match in found:
+                    hit = hits.setdefault(match.rule.ref, _Hit(match))
+                    if chip:
+                        hit.chips.append(chip)
+        return list(hits.values())
+
+    def _op_findings(self, nodes: list[Node], props: ModelProperties) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
+        findings: list[Finding] = []
+        unknown_ops: dict[str, list[Node]] = {}
+        positive_ops: dict[str, list[Node]] = {}
+        flagged: set[int] = set()
+        off_nodes: set[int] = set()
+        for index, node in enumerate(nodes):
+            params = extract.parameters(node, self.kb.parameters, props)
+            for hit in self._matches(node, params):
+                match = hit.match
+                if not match.certain and not match.fired:
+                    unknown_ops.setdefault(match.rule.ref, []).append(node)
+                    continue
+                if match.certain and (_positive(match.rule) or _general_risk(match.rule)):
+                    positive_ops.setdefault(match.rule.ref, []).append(node)
+                    continue
+                finding = self._finding(match, hit.chips, params, node)
+                findings.append(finding)
+                if finding.severity in ("error", "warning") and finding.rule not in self.ignore:
+                    flagged.add(index)
+                    if moves_op_off_ane(match.rule):
+                        off_nodes.add(index)
+        findings += self._positive_summary(positive_ops)
+        return findings, unknown_ops, flagged, off_nodes
+
+    def _positive_summary(self, positive_ops: dict[str, list[Node]]) -> list[Finding]:
+        """Rules saying ops run on the ANE, and precision risks of an op type in general (no condition):
+        one note per rule, not one per op, since nothing about the particular op is evidence."""
+        out = []
+        for ref, nodes in sorted(positive_ops.items()):
+            rule = self.kb.record(ref)
+            assert isinstance(rule, Rule)
+            ops = ", ".join(sorted({n.op for n in nodes}))
+            message = (f"{rule.title.zh}：涉及 {len(nodes)} 个层或算子（{ops}）" if self.lang == "zh"
+                       else f"{rule.title.en}: applies to {len(nodes)} layer(s) or op(s) ({ops})")
+            out.append(Finding(rule=ref, severity="info", confidence=rule.confidence, layer=None, op=None, path="",
+                               values={}, unknown=[], message=message, fix=None, docs=rule.url(self.lang),
+                               sources=[s.url for s in rule.sources]))
+        return out
+
+    def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
+        rule = match.rule
+        older = bool(match.observed_only_on)
+        level = severity(rule, match.certain, older)
+        used = {leaf["param"] for leaf in leaves(rule.condition)}
+        shown = {k: v for k, v in values.items() if k in used}
+        message = self._message(rule, match, chips)
+        return Finding(rule=rule.ref, severity=level, confidence=rule.confidence,
+                       layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "",
+                       values=shown, unknown=list(match.unknown), message=message,
+                       fix=rule.workaround.text(self.lang) if rule.workaround else None,
+                       docs=rule.url(self.lang), sources=[s.url for s in rule.sources])
+
+    def _message(self, rule: Rule, match: Match, chips: list[str]) -> str:
+        zh = self.lang == "zh"
+        text = rule.title.text(self.lang)
+        if match.fired:
+            text += ("：" if zh else ": ") + "; ".join(match.fired)
+        if len(self.target.chips) > 1 and chips:
+            names = ", ".join(self.kb.chips[c].title.text(self.lang) for c in chips)
+            text += f"（适用于 {names}）" if zh else f" (holds for {names})"
+        if match.observed_only_on:
+            names = ", ".join(self.kb.chips[c].title.text(self.lang) if c in self.kb.chips else c for c in match.observed_only_on)
+            text += f"；仅在 {names} 上观察到" if zh else f"; observed only on {names}"
+        if match.os_note:
+            text += f"; {match.os_note}"
+        return text
+
+    def _model_findings(self, formats: list[str], props: ModelProperties) -> list[Finding]:
+        params = {name: props(p["extract"]["model"]["property"]) for name, p in self.kb.parameters.items()
+                  if p.get("scope") == "model" and "model" in p.get("extract", {})}
+        params = {k: v for k, v in params.items() if v is not None}
+        findings: dict[str, Finding] = {}
+        for fmt in formats:
+            for chip in self._chips():
+                for collection in (self.kb.rules, self.kb.precision):
+                    for match in collection.matching_model(format=fmt, params=params, chip=chip, os=self.target.os):
+                        if match.certain and match.rule.ref not in findings:
+                            findings[match.rule.ref] = self._finding(match, [chip] if chip else [], params, None)
+        return list(findings.values())
+
+    def _unknown_summary(self, unknown_ops: dict[str, list[Node]]) -> list[Finding]:
+        out = []
+        for ref, nodes in sorted(unknown_ops.items()):
+            rule = self.kb.record(ref)
+            assert isinstance(rule, Rule)
+            clauses = sorted({u for n in nodes for u in self._unknown_clauses(rule)})
+            ops = sorted({n.op for n in nodes})
+            if self.lang == "zh":
+                message = f"{rule.title.zh}：{len(nodes)} 个层或算子（{', '.join(ops)}）缺少判断所需的数据，无法检查"
+            else:
+                message = f"{rule.title.en}: could not be checked for {len(nodes)} layer(s) or op(s) ({', '.join(ops)})"
+            out.append(Finding(rule=ref, severity="info", confidence=rule.confidence, layer=None, op=None, path="",
+                               values={}, unknown=clauses, message=message, fix=None, docs=rule.url(self.lang),
+                               sources=[s.url for s in rule.sources]))
+        return out
+
+    def _unknown_clauses(self, rule: Rule) -> list[str]:
+        return [f"{leaf['param']} is unknown" for leaf in leaves(rule.condition)]
+
+    def _target_findings(self) -> list[Finding]:
+        out = []
+        for chip in self.target.chips:
+            usable = chip.coreml_can_use_ane
+            if usable and not (self.target.device and not self.target.device.runs_third_party_coreml):
+                continue
+            record = self.target.device if (usable and self.target.device) else chip
+            assert record is not None
+            name = self.target.label or chip.title.text(self.lang)
+            message = (f"Core ML 无法使用 {name} 的神经引擎：整个模型都会在 CPU 或 GPU 上运行" if self.lang == "zh"
+                       else f"Core ML cannot use the Neural Engine of {name}: the whole model runs on the CPU or GPU")
+            out.append(Finding(rule=record.ref, severity="error", confidence=record.confidence, layer=None, op=None,
+                               path="", values={}, unknown=[], message=message, fix=None, docs=record.url(self.lang),
+                               sources=[s.url for s in record.sources]))
+            break
+        return out
+
+
+def _positive(rule: Rule) -> bool:
+    return rule.effect is not None and rule.effect.kind == "runs-on-ane"
+
+
+def _general_risk(rule: Rule) -> bool:
+    return isinstance(rule, Precision) and rule.condition is None

@@ -1,0 +1,51 @@
+"""The segment picture and the verdict: how the graph is likely cut into ANE and non-ANE parts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .graph import Node
+from .report import ModelReport
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
+    from .runner import Target
+
+UNLIKELY_SHARE = 0.5
+UNLIKELY_SWITCHES = 4
+
+
+def segments(nodes: list[Node], off: set[int]) -> list[dict[str, Any]]:
+    """Runs of consecutive layers, in execution order, that are ANE-eligible or not."""
+    runs: list[dict[str, Any]] = []
+    for index, node in enumerate(nodes):
+        eligible = index not in off
+        if not runs or runs[-1]["ane"] != eligible:
+            runs.append({"ane": eligible, "layers": []})
+        runs[-1]["layers"].append(node.name)
+    return runs
+
+
+def decide(report: ModelReport, nodes: list[Node], off: set[int], kb: KnowledgeBase, target: Target) -> None:
+    """Segments and verdict. `off` holds the layers an error or warning finding moves off the ANE."""
+    runs = segments(nodes, off)
+    report.summary.segments = runs
+    report.summary.switches = max(0, len(runs) - 1)
+    errors = [f for f in report.findings if f.severity == "error"]
+    whole_model = any(f.layer is None for f in errors) or any(_whole_model(kb, f.rule) for f in errors)
+    if not nodes:
+        report.verdict = "unknown"
+    elif whole_model:
+        report.verdict = "unlikely"
+    elif not off:
+        report.verdict = "likely-all-ane"
+    elif len(off) / len(nodes) >= UNLIKELY_SHARE or report.summary.switches >= UNLIKELY_SWITCHES:
+        report.verdict = "unlikely"
+    else:
+        report.verdict = "partly"
+
+
+def _whole_model(kb: KnowledgeBase, ref: str) -> bool:
+    record = kb.record(ref)
+    effect = getattr(record, "effect", None)
+    return bool(effect is not None and effect.whole_model)
