@@ -35,6 +35,7 @@ class Node:
     scope: Scope
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    is_const: bool = False
 
 
 def model_kind(spec: Any) -> str:
@@ -123,6 +124,7 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
         if op.type in CONST_OPS:
             if outputs and "val" in op.attributes:
                 scope.consts[outputs[0]] = decode(op.attributes["val"])
+            yield Node("mlprogram", op.type, outputs[0] if outputs else op.type, path, op, scope, [], outputs, is_const=True)
             continue
         inputs = [b.name for arg in op.inputs.values() for b in arg.arguments if b.WhichOneof("binding") == "name"]
         name = outputs[0] if outputs else op.type

@@ -57,9 +57,11 @@ class Checker:
             report.verdict = "not-applicable"
             report.message = self._not_applicable(loaded.spec)
             return report
-        nodes = list(walk(loaded.spec))
+        everything = list(walk(loaded.spec))
+        nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
         findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
+        findings += self._const_findings([n for n in everything if n.is_const], props)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._unknown_summary(unknown_ops)
@@ -124,6 +126,19 @@ class Checker:
                         off_nodes.add(index)
         findings += self._positive_summary(positive_ops)
         return findings, unknown_ops, flagged, off_nodes
+
+    def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
+        """Constants are checked only against rules that name the `const` op itself."""
+        rules = [r for r in [*self.kb.rules, *self.kb.precision] if "const" in r.identifiers.get("mlprogram", ())]
+        if not rules:
+            return []
+        findings = []
+        for node in consts:
+            params = extract.parameters(node, self.kb.parameters, props)
+            for hit in self._matches(node, params):
+                if hit.match.rule in rules and hit.match.certain:
+                    findings.append(self._finding(hit.match, hit.chips, params, node))
+        return findings
 
     def _positive_summary(self, positive_ops: dict[str, list[Node]]) -> list[Finding]:
         """Rules saying ops run on the ANE, and precision risks of an op type in general (no condition):

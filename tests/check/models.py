@@ -1,0 +1,147 @@
+"""Small Core ML models built at test time with coremltools' builders (torch is never imported)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+logging.getLogger("coremltools").setLevel(logging.ERROR)
+sys.modules.setdefault("torch", None)  # type: ignore[arg-type]
+
+import numpy as np  # noqa: E402
+import coremltools as ct  # noqa: E402
+from coremltools.converters.mil import Builder as mb  # noqa: E402
+from coremltools.models import datatypes  # noqa: E402
+from coremltools.models.neural_network import NeuralNetworkBuilder  # noqa: E402
+
+FLOAT32 = 65568
+
+
+def nn_builder(shape: tuple[int, ...] = (3, 32, 32), outputs: tuple[str, ...] = ("y",)) -> NeuralNetworkBuilder:
+    return NeuralNetworkBuilder([("x", datatypes.Array(*shape))], [(o, None) for o in outputs])
+
+
+def save_nn(builder: NeuralNetworkBuilder, path: Path) -> Path:
+    for out in builder.spec.description.output:
+        out.type.multiArrayType.dataType = FLOAT32
+    ct.utils.save_spec(builder.spec, str(path))
+    return path
+
+
+def conv_weights(cin: int, cout: int, kh: int, kw: int) -> Any:
+    return np.random.default_rng(0).random((kh, kw, cin, cout), dtype=np.float32)
+
+
+def nn_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, pool_stride: int = 1) -> Path:
+    b = nn_builder()
+    b.add_convolution("conv", kernel_channels=3, output_channels=8, height=3, width=3, stride_height=1, stride_width=1,
+                      border_mode="same", groups=1, W=conv_weights(3, 8, 3, 3), b=None, has_bias=False,
+                      input_name="x", output_name="c", dilation_factors=[dilation, dilation])
+    b.add_pooling("pool", height=pool, width=pool, stride_height=pool_stride, stride_width=pool_stride,
+                  layer_type="MAX", padding_type="SAME", input_name="c", output_name="y")
+    return save_nn(b, path)
+
+
+def nn_lstm_pool(path: Path, pool: int = 15) -> Path:
+    """An LSTM and a pooling layer with kernel `pool` (the issue's example model)."""
+    b = nn_builder()
+    b.add_pooling("pool", height=pool, width=pool, stride_height=1, stride_width=1, layer_type="AVERAGE",
+                  padding_type="SAME", input_name="x", output_name="p")
+    b.add_flatten("flat", mode=0, input_name="p", output_name="f")
+    hidden, features = 4, 3 * 32 * 32
+    weights = [np.zeros((hidden, features), np.float32)] * 4
+    recurrent = [np.zeros((hidden, hidden), np.float32)] * 4
+    b.add_unilstm("lstm", W_h=recurrent, W_x=weights, b=None, hidden_size=hidden, input_size=features,
+                  input_names=["f", "h_in", "c_in"], output_names=["y", "h_out", "c_out"])
+    b.add_optionals([("h_in", hidden), ("c_in", hidden)], [("h_out", hidden), ("c_out", hidden)])
+    return save_nn(b, path)
+
+
+def nn_nested(path: Path) -> Path:
+    """A branch whose if-network holds a dilated convolution, and a loop around a pooling layer."""
+    b = nn_builder()
+    b.add_load_constant_nd("cond", output_name="flag", constant_value=np.array([1.0], np.float32), shape=[1])
+    branch = b.add_branch("branch", input_name="flag")
+    inner = NeuralNetworkBuilder(nn_spec=branch.branch.ifBranch, disable_rank5_shape_mapping=True)
+    inner.add_convolution("inner_conv", kernel_channels=3, output_channels=3, height=3, width=3, stride_height=1,
+                          stride_width=1, border_mode="same", groups=1, W=conv_weights(3, 3, 3, 3), b=None,
+                          has_bias=False, input_name="x", output_name="y", dilation_factors=[4, 4])
+    other = NeuralNetworkBuilder(nn_spec=branch.branch.elseBranch, disable_rank5_shape_mapping=True)
+    other.add_activation("inner_relu", "RELU", input_name="x", output_name="y")
+    return save_nn(b, path)
+
+
+def nn_pipeline(path: Path, tmp: Path) -> Path:
+    from coremltools.models.pipeline import Pipeline
+
+    first = ct.utils.load_spec(str(nn_conv_pool(tmp / "a.mlmodel", pool=15)))
+    pipe = Pipeline([("x", datatypes.Array(3, 32, 32))], [("y", datatypes.Array(8, 32, 32))])
+    pipe.add_model(first)
+    pipe.spec.specificationVersion = first.specificationVersion
+    ct.utils.save_spec(pipe.spec, str(path))
+    return path
+
+
+def mil_save(prog: Any, path: Path, target: Any = None) -> Path:
+    model = ct.convert(prog, convert_to="mlprogram", minimum_deployment_target=target or ct.target.iOS16)
+    model.save(str(path))
+    return path
+
+
+def mil_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, kernel: int = 3) -> Path:
+    weight = np.random.default_rng(0).random((8, 3, kernel, kernel), dtype=np.float32)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 3, 32, 32))], opset_version=ct.target.iOS16)
+    def prog(x: Any) -> Any:
+        y = mb.conv(x=x, weight=weight, dilations=[dilation, dilation], pad_type="same", name="conv")
+        y = mb.max_pool(x=y, kernel_sizes=[pool, pool], strides=[1, 1], pad_type="same", name="pool")
+        return mb.relu(x=y, name="act")
+
+    return mil_save(prog, path)
+
+
+def mil_nested(path: Path) -> Path:
+    """A cond whose branches hold a dilated conv and a big max_pool, and a while_loop."""
+    weight = np.random.default_rng(0).random((3, 3, 3, 3), dtype=np.float32)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 3, 16, 16)), mb.TensorSpec(shape=(1,))],
+                opset_version=ct.target.iOS16)
+    def prog(x: Any, s: Any) -> Any:
+        pred = mb.greater(x=mb.reduce_sum(x=s, axes=[0]), y=0.0)
+
+        def true_fn() -> Any:
+            return mb.conv(x=x, weight=weight, dilations=[3, 3], pad_type="same", name="deep_conv")
+
+        def false_fn() -> Any:
+            return mb.max_pool(x=x, kernel_sizes=[15, 15], strides=[1, 1], pad_type="same", name="deep_pool")
+
+        y = mb.cond(pred=pred, _true_fn=true_fn, _false_fn=false_fn, name="branch")
+
+        def cond(i: Any, v: Any) -> Any:
+            return mb.less(x=i, y=3.0)
+
+        def body(i: Any, v: Any) -> Any:
+            return mb.add(x=i, y=1.0), mb.relu(x=v)
+
+        _, out = mb.while_loop(_cond=cond, _body=body, loop_vars=(mb.const(val=0.0), y), name="loop")
+        return out
+
+    return mil_save(prog, path)
+
+
+def mil_pipeline(path: Path, tmp: Path) -> Path:
+    first = ct.models.MLModel(str(mil_conv_pool(tmp / "p1.mlpackage", dilation=2)), skip_model_load=True)
+    second = ct.models.MLModel(str(mil_conv_pool(tmp / "p2.mlpackage", pool=15)), skip_model_load=True)
+    ct.utils.make_pipeline(first, second).save(str(path))
+    return path
+
+
+def tree_ensemble(path: Path) -> Path:
+    from coremltools.models.tree_ensemble import TreeEnsembleRegressor
+
+    tree = TreeEnsembleRegressor(features=[("x", datatypes.Double())], target="y")
+    tree.add_leaf_node(0, 0, 1.0)
+    ct.utils.save_spec(tree.spec, str(path))
+    return path
