@@ -90,10 +90,12 @@ def mil_save(prog: Any, path: Path, target: Any = None) -> Path:
     return path
 
 
-def mil_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, kernel: int = 3) -> Path:
-    weight = np.random.default_rng(0).random((8, 3, kernel, kernel), dtype=np.float32)
+def mil_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, kernel: int = 3, channels: int = 3,
+                  outputs: int = 8) -> Path:
+    """A conv and a max_pool; `channels`/`outputs` make the weights big enough to escape the tiny-model rules."""
+    weight = np.random.default_rng(0).uniform(0.1, 1.0, (outputs, channels, kernel, kernel)).astype(np.float32)
 
-    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 3, 32, 32))], opset_version=ct.target.iOS16)
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, channels, 32, 32))], opset_version=ct.target.iOS16)
     def prog(x: Any) -> Any:
         y = mb.conv(x=x, weight=weight, dilations=[dilation, dilation], pad_type="same", name="conv")
         y = mb.max_pool(x=y, kernel_sizes=[pool, pool], strides=[1, 1], pad_type="same", name="pool")
@@ -145,3 +147,46 @@ def tree_ensemble(path: Path) -> Path:
     tree.add_leaf_node(0, 0, 1.0)
     ct.utils.save_spec(tree.spec, str(path))
     return path
+
+
+def nn_with_weights(path: Path, values: list[float]) -> Path:
+    """An inner product whose weights hold `values` (padded with ones), stored as float32."""
+    weights = np.ones((2, 4), np.float32).ravel()
+    weights[: len(values)] = values
+    b = nn_builder((4,))
+    b.add_inner_product("fc", W=weights.reshape(2, 4), b=None, input_channels=4, output_channels=2, has_bias=False,
+                        input_name="x", output_name="y")
+    return save_nn(b, path)
+
+
+def mil_with_weights(path: Path, values: list[float], precision: Any = None) -> Path:
+    weight = np.ones((8, 1, 2, 2), np.float32).ravel()
+    weight[: len(values)] = values
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 1, 8, 8))], opset_version=ct.target.iOS16)
+    def prog(x: Any) -> Any:
+        return mb.conv(x=x, weight=weight.reshape(8, 1, 2, 2), name="conv")
+
+    model = ct.convert(prog, convert_to="mlprogram", minimum_deployment_target=ct.target.iOS16,
+                       compute_precision=precision or ct.precision.FLOAT32)
+    model.save(str(path))
+    return path
+
+
+def nn_flexible(path: Path, kind: str) -> Path:
+    from coremltools.models.neural_network import flexible_shape_utils
+
+    b = nn_builder((3, 16, 16))
+    b.add_activation("relu", "RELU", input_name="x", output_name="y")
+    spec = b.spec
+    if kind == "enumerated":
+        shapes = [flexible_shape_utils.NeuralNetworkMultiArrayShape(3, size, size) for size in (16, 32, 64)]
+        flexible_shape_utils.add_enumerated_multiarray_shapes(spec, "x", shapes=shapes)
+    elif kind in ("range", "unbounded"):
+        upper = -1 if kind == "unbounded" else 128
+        ranges = flexible_shape_utils.NeuralNetworkMultiArrayShapeRange()
+        ranges.add_channel_range((3, 3))
+        ranges.add_height_range((16, upper))
+        ranges.add_width_range((16, upper))
+        flexible_shape_utils.update_multiarray_shape_range(spec, "x", ranges)
+    return save_nn(b, path)

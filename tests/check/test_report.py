@@ -88,8 +88,11 @@ def test_fail_on(built: dict[str, Path], fail_on: str, code: int) -> None:
 
 
 def test_clean_model_passes_with_default_fail_on(built: dict[str, Path]) -> None:
-    result = run_check(str(built["mil_clean"]), "--device", "m4")
+    result = run_check(str(built["mil_clean_big"]), "--device", "m4")
     assert result.returncode == 0, result.stdout
+    report, _ = check_json(str(built["mil_clean_big"]), "--device", "m4")
+    assert report["models"][0]["verdict"] == "likely-all-ane"
+    assert not [f for f in report["models"][0]["findings"] if f["severity"] != "info"]
 
 
 def test_tree_ensemble_is_not_applicable(built: dict[str, Path]) -> None:

@@ -67,7 +67,8 @@ def decode(value: Any) -> Any:
 
 def _tensor(tensor: Any, value_type: Any) -> Any:
     kind = tensor.WhichOneof("value")
-    data_type = tensor_type(value_type).dataType if tensor_type(value_type) is not None else 0
+    declared = tensor_type(value_type)
+    data_type = declared.dataType if declared is not None else 0
     if kind == "bytes":
         code = _PACKED.get(data_type)
         raw = tensor.bytes.values
@@ -76,7 +77,7 @@ def _tensor(tensor: Any, value_type: Any) -> Any:
         values = list(getattr(tensor, kind).values)
     else:
         values = []
-    rank = tensor_type(value_type).rank if tensor_type(value_type) is not None else 1
+    rank = declared.rank if declared is not None else 1
     if rank == 0 and len(values) == 1:
         return values[0]
     return values

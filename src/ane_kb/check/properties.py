@@ -60,8 +60,7 @@ class ModelProperties:
             if flex in ("enumeratedShapes", "enumeratedSizes"):
                 kinds.add("enumerated")
             elif flex in ("shapeRange", "imageSizeRange"):
-                ranges = array.shapeRange.sizeRanges if array is not None else [image.imageSizeRange.widthRange,
-                                                                                   image.imageSizeRange.heightRange]
+                ranges = _ranges(array, image)
                 kinds.add("unbounded" if any(r.upperBound < 0 for r in ranges) else "range")
         for kind in ("unbounded", "range", "enumerated", "fixed"):
             if kind in kinds:
@@ -165,3 +164,9 @@ def _nn_weight_bytes(message: Any) -> int:
             else:
                 total += _nn_weight_bytes(item)
     return total
+
+
+def _ranges(array: Any, image: Any) -> list[Any]:
+    if array is not None:
+        return list(array.shapeRange.sizeRanges)
+    return [image.imageSizeRange.widthRange, image.imageSizeRange.heightRange]

@@ -13,6 +13,7 @@ from ..matching import Match
 from ..records import Chip, Device, Precision, Rule
 from . import extract
 from .graph import Node, model_kind, sub_models, walk
+from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .reader import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary
@@ -61,7 +62,9 @@ class Checker:
         nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
         findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
-        findings += self._const_findings([n for n in everything if n.is_const], props)
+        consts = [n for n in everything if n.is_const]
+        findings += self._const_findings(consts, props)
+        findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._unknown_summary(unknown_ops)

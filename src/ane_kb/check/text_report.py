@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .report import SEVERITIES, ModelReport, Report
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "en": {"verdict": "verdict", "flagged": "{flagged} of {layers} layers flagged", "switches": "{n} estimated device switches",
            "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "uncovered": "op types no rule speaks about",
            "ignored": "ignored rules", "segments": "segments", "ane": "ANE", "other": "CPU/GPU", "clean": "No findings.",
@@ -25,15 +27,15 @@ WORDS = {
 STRIP_WIDTH = 60
 
 
-def strip(segments: list[dict[str, object]], lang: str) -> str:
+def strip(segments: list[dict[str, Any]], lang: str) -> str:
     """A compact picture of the segments: one character per layer, shrunk to fit a line."""
-    total = sum(len(s["layers"]) for s in segments)  # type: ignore[arg-type]
+    total = sum(len(s["layers"]) for s in segments)
     if not total:
         return ""
     scale = max(1.0, total / STRIP_WIDTH)
     cells = []
     for seg in segments:
-        count = len(seg["layers"])  # type: ignore[arg-type]
+        count = len(seg["layers"])
         cells.append(("█" if seg["ane"] else "░") * max(1, round(count / scale)))
     words = WORDS[lang]
     return "".join(cells) + f"   █ {words['ane']}  ░ {words['other']}"
@@ -43,7 +45,7 @@ def model_text(model: ModelReport, lang: str) -> str:
     words = WORDS[lang]
     if model.error:
         return f"{model.path}: {words['model_error']}: {model.error}"
-    verdict = words["verdicts"].get(model.verdict, model.verdict)  # type: ignore[attr-defined]
+    verdict = words["verdicts"].get(model.verdict, model.verdict)
     lines = [f"{model.path}  ({model.format})  {words['verdict']}: {verdict}"]
     if model.message:
         lines.append(f"  {model.message}")
@@ -78,5 +80,5 @@ def model_text(model: ModelReport, lang: str) -> str:
 
 def report_text(report: Report, lang: str) -> str:
     parts = [model_text(m, lang) for m in report.models]
-    parts.append(WORDS[lang]["caveat"])  # type: ignore[arg-type]
+    parts.append(WORDS[lang]["caveat"])
     return "\n\n".join(parts)

@@ -32,17 +32,18 @@ def decide(report: ModelReport, nodes: list[Node], off: set[int], kb: KnowledgeB
     report.summary.segments = runs
     report.summary.switches = max(0, len(runs) - 1)
     errors = [f for f in report.findings if f.severity == "error"]
-    whole_model = any(f.layer is None for f in errors) or any(_whole_model(kb, f.rule) for f in errors)
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    whole_model = any(f.layer is None and f.rule.startswith(("chip/", "device/")) for f in errors) or \
+        any(_whole_model(kb, f.rule) for f in errors)
+    maybe_whole_model = any(_whole_model(kb, f.rule) for f in warnings)
     if not nodes:
         report.verdict = "unknown"
-    elif whole_model:
+    elif whole_model or (off and (len(off) / len(nodes) >= UNLIKELY_SHARE or report.summary.switches >= UNLIKELY_SWITCHES)):
         report.verdict = "unlikely"
-    elif not off:
-        report.verdict = "likely-all-ane"
-    elif len(off) / len(nodes) >= UNLIKELY_SHARE or report.summary.switches >= UNLIKELY_SWITCHES:
-        report.verdict = "unlikely"
-    else:
+    elif off or maybe_whole_model:
         report.verdict = "partly"
+    else:
+        report.verdict = "likely-all-ane"
 
 
 def _whole_model(kb: KnowledgeBase, ref: str) -> bool:

@@ -1,0 +1,106 @@
+"""The precision scan: constants beyond the fp16 range, NaN or infinity, and values that underflow."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .graph import Node
+from .report import Finding
+from .weights import BlobReader, Constant, WeightsUnreadable, mil_constants, nn_constants
+
+if TYPE_CHECKING:
+    from ..knowledge import KnowledgeBase
+
+OVERFLOW_RULE = "precision/fp16-overflow"
+UNDERFLOW_RULE = "precision/fp16-underflow-to-zero"
+
+
+@dataclass
+class Counts:
+    overflow: int = 0
+    nonfinite: int = 0
+    subnormal: int = 0
+    to_zero: int = 0
+    largest: float = 0.0
+
+
+def count(values: Any, fp16_max: float, smallest_normal: float, zero_below: float) -> Counts:
+    counts = Counts()
+    for value in values:
+        if value != value or value in (math.inf, -math.inf):
+            counts.nonfinite += 1
+            continue
+        magnitude = abs(value)
+        if magnitude > fp16_max:
+            counts.overflow += 1
+            counts.largest = max(counts.largest, magnitude)
+        elif 0 < magnitude < smallest_normal:
+            counts.subnormal += 1
+            if magnitude < zero_below:
+                counts.to_zero += 1
+    return counts
+
+
+def threshold(kb: KnowledgeBase, ref: str, name: str, default: float) -> float:
+    record = kb.document["records"].get(ref, {})
+    for item in record.get("thresholds", []):
+        if item["name"] == name:
+            return float(item["value"])
+    return default
+
+
+class PrecisionScan:
+    def __init__(self, kb: KnowledgeBase, lang: str) -> None:
+        self.kb, self.lang = kb, lang
+        self.fp16_max = threshold(kb, OVERFLOW_RULE, "fp16_max", 65504.0)
+        self.smallest_normal = threshold(kb, UNDERFLOW_RULE, "fp16_smallest_normal", 2.0 ** -14)
+        self.zero_below = threshold(kb, UNDERFLOW_RULE, "fp16_smallest_subnormal", 2.0 ** -24) / 2
+
+    def run(self, nodes: list[Node], const_nodes: list[Node], weights_dir: Any) -> list[Finding]:
+        findings: list[Finding] = []
+        constants = list(nn_constants(nodes))
+        try:
+            constants += list(mil_constants(const_nodes, BlobReader(weights_dir)))
+        except WeightsUnreadable as exc:
+            findings.append(self._unreadable(str(exc)))
+        for constant in constants:
+            counts = count(constant.values, self.fp16_max, self.smallest_normal, self.zero_below)
+            findings += self._findings(constant, counts)
+        return findings
+
+    def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:
+        record = self.kb.record(ref)
+        fix = getattr(record, "workaround", None)
+        return Finding(rule=ref, severity=severity, confidence=record.confidence,
+                       layer=constant.name if constant else None, op=constant.op if constant else None,
+                       path=constant.path if constant else "", values=values, unknown=[], message=message,
+                       fix=fix.text(self.lang) if fix else None, docs=record.url(self.lang),
+                       sources=[s.url for s in record.sources])
+
+    def _findings(self, constant: Constant, counts: Counts) -> list[Finding]:
+        zh = self.lang == "zh"
+        out = []
+        if counts.overflow or counts.nonfinite:
+            parts = []
+            if counts.overflow:
+                parts.append(f"{counts.overflow} 个值的绝对值超过 {self.fp16_max:g}（最大 {counts.largest:g}），在 fp16 中会变成无穷大"
+                             if zh else f"{counts.overflow} value(s) beyond ±{self.fp16_max:g} (largest {counts.largest:g}) "
+                                        f"become infinity in fp16")
+            if counts.nonfinite:
+                parts.append(f"{counts.nonfinite} 个值是 NaN 或无穷大" if zh else f"{counts.nonfinite} value(s) are NaN or infinite")
+            out.append(self._finding(OVERFLOW_RULE, "error", ("；" if zh else "; ").join(parts), constant,
+                                     {"overflow": counts.overflow, "nonfinite": counts.nonfinite}))
+        if counts.subnormal:
+            message = (f"{counts.subnormal} 个非零值小于 {self.smallest_normal:.3g}，在 fp16 中会损失精度，其中 {counts.to_zero} 个会变成 0"
+                       if zh else f"{counts.subnormal} non-zero value(s) below {self.smallest_normal:.3g} lose precision in "
+                                  f"fp16; {counts.to_zero} of them become 0")
+            out.append(self._finding(UNDERFLOW_RULE, "warning", message, constant,
+                                     {"subnormal": counts.subnormal, "to_zero": counts.to_zero}))
+        return out
+
+    def _unreadable(self, why: str) -> Finding:
+        message = (f"无法读取权重（{why}），已跳过精度扫描；其他检查照常进行" if self.lang == "zh"
+                   else f"the weights could not be read ({why}); the precision scan was skipped, the other checks ran")
+        return self._finding(OVERFLOW_RULE, "warning", message, None, {})

@@ -1,0 +1,100 @@
+"""The precision scan over weights and constants, and flexible input shapes with their OS conditions."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.check import models
+from tests.check.conftest import check_json
+
+
+def _findings(report: dict[str, Any], rule: str) -> list[dict[str, Any]]:
+    return [f for f in report["models"][0]["findings"] if f["rule"] == rule]
+
+
+def test_neuralnetwork_weights_beyond_fp16_are_an_error(tmp_path: Path) -> None:
+    model = models.nn_with_weights(tmp_path / "big.mlmodel", [70000.0, -1e6, 1e-9, 3e-5])
+    report, result = check_json(str(model))
+    [overflow] = _findings(report, "precision/fp16-overflow")
+    assert overflow["severity"] == "error" and overflow["values"] == {"overflow": 2, "nonfinite": 0}
+    assert "largest 1e+06" in overflow["message"] and overflow["layer"] == "fc.innerProduct.weights"
+    [underflow] = _findings(report, "precision/fp16-underflow-to-zero")
+    assert underflow["severity"] == "warning" and underflow["values"] == {"subnormal": 2, "to_zero": 1}
+    assert result.returncode == 1
+
+
+def test_nan_and_infinite_weights_are_reported_not_crashed_on(tmp_path: Path) -> None:
+    model = models.nn_with_weights(tmp_path / "nan.mlmodel", [math.nan, math.inf, -math.inf])
+    report, result = check_json(str(model))
+    [finding] = _findings(report, "precision/fp16-overflow")
+    assert finding["values"]["nonfinite"] == 3 and "NaN or infinite" in finding["message"]
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_ml_program_blobs_are_scanned(tmp_path: Path) -> None:
+    model = models.mil_with_weights(tmp_path / "big.mlpackage", [70000.0, 1e-9])
+    report, _ = check_json(str(model))
+    [overflow] = _findings(report, "precision/fp16-overflow")
+    assert overflow["values"]["overflow"] == 1 and overflow["op"] == "const"
+
+
+def test_clean_weights_give_no_precision_findings(tmp_path: Path) -> None:
+    model = models.mil_with_weights(tmp_path / "ok.mlpackage", [0.5, -0.25])
+    report, _ = check_json(str(model))
+    assert not _findings(report, "precision/fp16-overflow") and not _findings(report, "precision/fp16-underflow-to-zero")
+
+
+def test_missing_weight_file_is_a_warning_only_for_the_scan(tmp_path: Path) -> None:
+    model = models.mil_with_weights(tmp_path / "m.mlpackage", [70000.0])
+    (model / "Data" / "com.apple.CoreML" / "weights" / "weight.bin").unlink()
+    report, result = check_json(str(model))
+    [note] = _findings(report, "precision/fp16-overflow")
+    assert note["severity"] == "warning" and "weights/weight.bin is missing" in note["message"]
+    assert report["models"][0]["error"] is None and result.returncode == 0
+    assert report["models"][0]["summary"]["layers"] > 0
+
+
+def test_damaged_weight_file_is_a_warning(tmp_path: Path) -> None:
+    model = models.mil_with_weights(tmp_path / "m.mlpackage", [70000.0])
+    weight = model / "Data" / "com.apple.CoreML" / "weights" / "weight.bin"
+    weight.write_bytes(weight.read_bytes()[:70])
+    report, _ = check_json(str(model))
+    [note] = _findings(report, "precision/fp16-overflow")
+    assert note["severity"] == "warning" and "could not be read" in note["message"]
+
+
+@pytest.mark.parametrize(("kind", "os", "expected", "absent"), [
+    ("range", "ios16", {"layer-rule/range-shapes-default-shape-only"}, {"layer-rule/range-shapes-infrequent-reshape-hint"}),
+    ("range", "ios17.4", {"layer-rule/range-shapes-default-shape-only", "layer-rule/range-shapes-infrequent-reshape-hint"}, set()),
+    ("unbounded", "ios17.4", {"layer-rule/range-shapes-default-shape-only"}, set()),
+    ("enumerated", "ios17", {"layer-rule/enumerated-shapes-stay-on-ane"}, {"layer-rule/range-shapes-default-shape-only"}),
+    ("enumerated", "ios13.5", {"layer-rule/flexible-shapes-default-only-ios13"}, {"layer-rule/enumerated-shapes-stay-on-ane"}),
+    ("fixed", "ios17.4", set(), {"layer-rule/range-shapes-default-shape-only", "layer-rule/enumerated-shapes-stay-on-ane"}),
+])
+def test_flexible_inputs_follow_the_rules_and_their_os(tmp_path: Path, kind: str, os: str, expected: set[str],
+                                                        absent: set[str]) -> None:
+    model = models.nn_flexible(tmp_path / f"{kind}.mlmodel", kind)
+    report, _ = check_json(str(model), "--os", os)
+    rules = {f["rule"] for f in report["models"][0]["findings"]}
+    assert expected <= rules, rules
+    assert not (absent & rules), rules
+
+
+def test_range_input_makes_the_verdict_unlikely(tmp_path: Path) -> None:
+    model = models.nn_flexible(tmp_path / "range.mlmodel", "range")
+    report, _ = check_json(str(model), "--os", "ios16")
+    assert report["models"][0]["verdict"] in ("partly", "unlikely")
+
+
+def test_segments_and_switches(tmp_path: Path, built: dict[str, Path]) -> None:
+    report, _ = check_json(str(built["lstm_pool"]), "--device", "iPhone XS")
+    summary = report["models"][0]["summary"]
+    assert [s["ane"] for s in summary["segments"]] == [False, True, False]
+    assert summary["segments"][0]["layers"] == ["pool"] and summary["switches"] == 2
+    copy = tmp_path / "copy.mlmodel"
+    shutil.copy(built["lstm_pool"], copy)
