@@ -53,5 +53,6 @@ def _example(ctx: Context, entry: Entry, condition: Any, example: dict[str, Any]
     if outcome.value is not wanted:
         got = {True: "match", False: "no-match", None: "unknown"}[outcome.value]
         why = "; ".join(outcome.fired + outcome.unknown)
-        yield entry.problem(NAME, f"example expects {example['expect']} but the condition gives {got}"
+        given = ", ".join(f"{k}={v}" for k, v in example["params"].items()) or "no parameters"
+        yield entry.problem(NAME, f"example expects {example['expect']} but the condition gives {got} for {given}"
                                   + (f" ({why})" if why else ""), at + ("expect",))

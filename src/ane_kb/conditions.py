@@ -10,7 +10,8 @@ logic and is reported, never silently taken as false.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,9 @@ class Outcome:
     @property
     def matched(self) -> bool:
         return self.value is True
+
+
+_FALSE = Outcome(False)
 
 
 def operator_of(leaf: Condition) -> str:
@@ -79,12 +83,11 @@ def _leaf(leaf: Condition, params: Mapping[str, Any]) -> Outcome:
     target = leaf[op]
     if name not in params or params[name] is None:
         return Outcome(None, unknown=(f"{name} is unknown",))
-    values = as_list(params[name])
-    hits = [v for v in values if compare(v, op, target)]
-    shown = f"{name}={_fmt(params[name])}"
-    if hits:
-        return Outcome(True, (f"{shown}: {_fmt(hits[0])} {SYMBOLS[op]} {_fmt(target)}",))
-    return Outcome(False, (f"{shown}: no value {SYMBOLS[op]} {_fmt(target)}",))
+    values = params[name] if isinstance(params[name], (list, tuple)) else (params[name],)
+    for value in values:
+        if compare(value, op, target):
+            return Outcome(True, (f"{name}={_fmt(params[name])}: {_fmt(value)} {SYMBOLS[op]} {_fmt(target)}",))
+    return _FALSE
 
 
 def compare(value: Any, op: str, target: Any) -> bool:
@@ -156,3 +159,53 @@ def fits_type(param_type: str, value: Any, *, element: bool = False) -> bool:
     if param_type == "bool":
         return isinstance(value, bool)
     return False
+
+
+Evaluator = Callable[[Mapping[str, Any]], Outcome]
+_NUMERIC = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
+_TRUE = Outcome(True)
+
+
+def compile_condition(condition: Condition | None) -> Evaluator:
+    """The condition as a function of the parameters: the same results as `evaluate`, decided up front
+    which comparison each leaf makes. Used where one condition is evaluated many times (the checker)."""
+    if condition is None:
+        return lambda params: _TRUE
+    for key, want in (("all", False), ("any", True)):
+        if key in condition:
+            parts = [compile_condition(c) for c in condition[key]]
+            return lambda params, parts=parts, want=want: _combine([p(params) for p in parts], want)  # type: ignore[misc]
+    if "not" in condition:
+        inner = compile_condition(condition["not"])
+
+        def negate(params: Mapping[str, Any]) -> Outcome:
+            result = inner(params)
+            value = None if result.value is None else not result.value
+            return Outcome(value, tuple(f"not ({r})" for r in result.fired) if result.value else (), result.unknown)
+
+        return negate
+    return _compile_leaf(condition)
+
+
+def _compile_leaf(leaf: Condition) -> Evaluator:
+    name, op = leaf["param"], operator_of(leaf)
+    target = leaf[op]
+    unknown = Outcome(None, unknown=(f"{name} is unknown",))
+    numeric = _NUMERIC.get(op)
+    if numeric is not None and _is_number(target):
+        def test(value: Any) -> bool:
+            return _is_number(value) and value == value and bool(numeric(value, target))
+    else:
+        def test(value: Any) -> bool:
+            return compare(value, op, target)
+
+    def leaf_outcome(params: Mapping[str, Any]) -> Outcome:
+        given = params.get(name)
+        if given is None:
+            return unknown
+        for value in given if isinstance(given, (list, tuple)) else (given,):
+            if test(value):
+                return Outcome(True, (f"{name}={_fmt(given)}: {_fmt(value)} {SYMBOLS[op]} {_fmt(target)}",))
+        return _FALSE
+
+    return leaf_outcome

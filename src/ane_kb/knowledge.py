@@ -27,6 +27,7 @@ class KnowledgeBase:
         self.site_url: str = str(settings.get("site_url", "")).rstrip("/")
         self.data_version: str = str(self.meta.get("data_version", ""))
         self._records: dict[str, Record] = {}
+        self._identifiers: dict[str, frozenset[str]] = {}
         for ref, data in document["records"].items():
             try:
                 self._records[ref] = build.record(ref, data, self.record, self.site_url)
@@ -68,10 +69,12 @@ class KnowledgeBase:
         return params
 
     def identifiers(self, fmt: str) -> frozenset[str]:
-        data = self.vocab.get("identifiers", {})
-        names = set(data.get(fmt, ()))
-        names.update(e["name"] for e in data.get("extra", ()) if e.get("format") == fmt)
-        return frozenset(names)
+        if fmt not in self._identifiers:
+            data = self.vocab.get("identifiers", {})
+            names = set(data.get(fmt, ()))
+            names.update(e["name"] for e in data.get("extra", ()) if e.get("format") == fmt)
+            self._identifiers[fmt] = frozenset(names)
+        return self._identifiers[fmt]
 
     def describe(self, rule: Rule, lang: str = "en") -> str:
         """A rule's condition as a sentence in `lang`."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .collection import FORMATS, Collection
-from .conditions import Outcome, evaluate, fits_type
+from .conditions import Evaluator, Outcome, compile_condition, fits_type, leaves
 from .platforms import in_range, parse_os
 from .records import Chip, Rule
 
@@ -44,13 +44,26 @@ class RuleCollection(Collection[Rule]):
     def __init__(self, kind: str, items: Mapping[str, Rule], kb: KnowledgeBase) -> None:
         super().__init__(kind, items)
         self._kb = kb
+        self._candidates: dict[tuple[str, str, str | None, bool], list[Rule]] = {}
+        self._valid: dict[str, frozenset[str]] = {}
+        self._evaluators: dict[str, Evaluator] = {}
 
     def matching(self, *, format: str, op: str, params: Mapping[str, Any] | None = None,
-                 chip: str | None = None, os: str | None = None) -> list[Match]:
-        """Op-level rules about `op` in `format` whose condition holds or is unknown for `params`."""
+                 chip: str | None = None, os: str | None = None, named_only: bool = False) -> list[Match]:
+        """Op-level rules about `op` in `format` whose condition holds or is unknown for `params`.
+
+        A rule that names no op applies to every op; with `named_only=True` only rules naming `op` count."""
         self._check_format(format)
         self._check_op(format, op)
-        return self._match("op", format, op, params or {}, chip, os)
+        return self._match("op", format, op, params or {}, chip, os, named_only)
+
+    def matching_extracted(self, *, format: str, op: str, params: Mapping[str, Any], chip: str | None = None,
+                           os: str | None = None, named_only: bool = False) -> list[Match]:
+        """`matching` for callers whose values come from the vocabulary's own extractors (the checker):
+        the op may be one no rule knows, and the values are not validated again."""
+        if op not in self._kb.identifiers(format):
+            return []
+        return self._match("op", format, op, params, chip, os, named_only, validate=False)
 
     def matching_model(self, *, format: str, params: Mapping[str, Any] | None = None,
                        chip: str | None = None, os: str | None = None) -> list[Match]:
@@ -58,23 +71,40 @@ class RuleCollection(Collection[Rule]):
         self._check_format(format)
         return self._match("model", format, None, params or {}, chip, os)
 
+    def _rules_for(self, scope: str, fmt: str, op: str | None, named_only: bool) -> list[Rule]:
+        """The rules that could match, computed once per (scope, format, op)."""
+        key = (scope, fmt, op, named_only)
+        if key not in self._candidates:
+            self._candidates[key] = [
+                rule for rule in self
+                if rule.scope == scope and fmt in rule.formats() and checkable(rule)
+                and (op is None or (op in rule.identifiers.get(fmt, ()) if rule.identifiers else not named_only))]
+        return self._candidates[key]
+
+    def _compiled(self, rule: Rule) -> Evaluator:
+        if rule.ref not in self._evaluators:
+            self._evaluators[rule.ref] = compile_condition(rule.condition)
+        return self._evaluators[rule.ref]
+
+    def parameters_for(self, fmt: str, op: str, named_only: bool = False) -> frozenset[str]:
+        """The parameters the conditions of the rules that could match `op` read."""
+        return frozenset(leaf["param"] for rule in self._rules_for("op", fmt, op, named_only)
+                         for leaf in leaves(rule.condition))
+
     def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any],
-               chip: str | None, os: str | None) -> list[Match]:
-        self._check_params(scope, params)
+               chip: str | None, os: str | None, named_only: bool = False, validate: bool = True) -> list[Match]:
+        if validate:
+            self._check_params(scope, params)
         target_chip = self._kb.chip_for(chip) if chip is not None else None
         target_os = parse_os(os) if os is not None else None
         found = []
-        for rule in self:
-            if rule.scope != scope or fmt not in rule.formats() or not checkable(rule):
-                continue
-            if op is not None and rule.identifiers and op not in rule.identifiers.get(fmt, ()):
-                continue
+        for rule in self._rules_for(scope, fmt, op, named_only):
             if target_chip is not None and not applies_to_chip(rule, target_chip):
                 continue
             os_note, os_ok = _os_fit(rule, target_os)
             if not os_ok:
                 continue
-            outcome = evaluate(rule.condition, params)
+            outcome = self._compiled(rule)(params)
             if outcome.value is not False:
                 found.append(Match(rule, outcome, os_note, self._observed_only_on(rule, target_chip)))
         return found
@@ -102,10 +132,12 @@ class RuleCollection(Collection[Rule]):
 
     def _check_params(self, scope: str, params: Mapping[str, Any]) -> None:
         vocab = self._kb.parameters
-        valid = sorted(n for n, p in vocab.items() if p.get("scope", "op") == scope)
+        if scope not in self._valid:
+            self._valid[scope] = frozenset(n for n, p in vocab.items() if p.get("scope", "op") == scope)
+        valid = self._valid[scope]
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(f"unknown {scope} parameter {name!r}; valid: {', '.join(valid)}")
+                raise ValueError(f"unknown {scope} parameter {name!r}; valid: {', '.join(sorted(valid))}")
             if value is not None and not fits_type(vocab[name]["type"], value):
                 raise TypeError(f"parameter {name!r} takes {vocab[name]['type']}, not {value!r}")
 

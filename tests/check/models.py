@@ -91,7 +91,7 @@ def mil_save(prog: Any, path: Path, target: Any = None) -> Path:
 
 
 def mil_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, kernel: int = 3, channels: int = 3,
-                  outputs: int = 8) -> Path:
+                  outputs: int = 8, relu: bool = True) -> Path:
     """A conv and a max_pool; `channels`/`outputs` make the weights big enough to escape the tiny-model rules."""
     weight = np.random.default_rng(0).uniform(0.1, 1.0, (outputs, channels, kernel, kernel)).astype(np.float32)
 
@@ -99,7 +99,7 @@ def mil_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, kernel: int =
     def prog(x: Any) -> Any:
         y = mb.conv(x=x, weight=weight, dilations=[dilation, dilation], pad_type="same", name="conv")
         y = mb.max_pool(x=y, kernel_sizes=[pool, pool], strides=[1, 1], pad_type="same", name="pool")
-        return mb.relu(x=y, name="act")
+        return mb.relu(x=y, name="act") if relu else y
 
     return mil_save(prog, path)
 

@@ -18,19 +18,35 @@ _MISSING = object()
 ModelProperty = Callable[[str], Any]
 
 
-def parameters(node: Node, vocab: Mapping[str, Mapping[str, Any]], model_property: ModelProperty) -> dict[str, Any]:
-    """Every op-level parameter the vocabulary can read for this node."""
+_PLANS: dict[tuple[int, str, str], list[tuple[str, str, Mapping[str, Any]]]] = {}
+
+
+def _plan(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str) -> list[tuple[str, str, Mapping[str, Any]]]:
+    """(name, type, extractor) of every op-level parameter readable for this format and op, computed once."""
+    key = (id(vocab), fmt, op)
+    if key not in _PLANS:
+        plan = []
+        for name, param in vocab.items():
+            if param.get("scope", "op") != "op":
+                continue
+            per_op = param.get("extract", {}).get(fmt, {})
+            spec = per_op.get(op) or per_op.get("*")
+            if spec is not None:
+                plan.append((name, param["type"], spec))
+        _PLANS[key] = plan
+    return _PLANS[key]
+
+
+def parameters(node: Node, vocab: Mapping[str, Mapping[str, Any]], model_property: ModelProperty,
+               only: frozenset[str] | None = None) -> dict[str, Any]:
+    """Every op-level parameter the vocabulary can read for this node (or just those in `only`)."""
     values: dict[str, Any] = {}
-    for name, param in vocab.items():
-        if param.get("scope", "op") != "op":
-            continue
-        per_op = param.get("extract", {}).get(node.format, {})
-        spec = per_op.get(node.op) or per_op.get("*")
-        if spec is None:
+    for name, ptype, spec in _plan(vocab, node.format, node.op):
+        if only is not None and name not in only:
             continue
         value = _extract(node, spec, model_property)
         if value is not _MISSING and value is not None:
-            values[name] = _coerce(value, param["type"])
+            values[name] = _coerce(value, ptype)
     return values
 
 

@@ -26,7 +26,15 @@ class Counts:
     largest: float = 0.0
 
 
+VECTOR_FROM = 256
+
+
 def count(values: Any, fp16_max: float, smallest_normal: float, zero_below: float) -> Counts:
+    """How many values overflow, are not finite, or underflow in fp16. Large arrays use numpy when present."""
+    if len(values) >= VECTOR_FROM:
+        counted = _count_numpy(values, fp16_max, smallest_normal, zero_below)
+        if counted is not None:
+            return counted
     counts = Counts()
     for value in values:
         if value != value or value in (math.inf, -math.inf):
@@ -104,3 +112,17 @@ class PrecisionScan:
         message = (f"无法读取权重（{why}），已跳过精度扫描；其他检查照常进行" if self.lang == "zh"
                    else f"the weights could not be read ({why}); the precision scan was skipped, the other checks ran")
         return self._finding(OVERFLOW_RULE, "warning", message, None, {})
+
+
+def _count_numpy(values: Any, fp16_max: float, smallest_normal: float, zero_below: float) -> Counts | None:
+    try:
+        import numpy as np
+    except ImportError:
+        return None
+    array = np.abs(np.asarray(values, dtype=np.float64))
+    finite = np.isfinite(array)
+    over = finite & (array > fp16_max)
+    small = finite & (array > 0) & (array < smallest_normal)
+    return Counts(overflow=int(over.sum()), nonfinite=int((~finite).sum()), subnormal=int(small.sum()),
+                  to_zero=int((small & (array < zero_below)).sum()),
+                  largest=float(array[over].max()) if over.any() else 0.0)

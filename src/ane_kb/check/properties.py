@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .extract import mil_positional_input
 from .graph import Node, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
 
@@ -147,8 +148,9 @@ class ModelProperties:
         target = self.spec.description.output[0].name
         by_output = {out: node for node in self.nodes for out in node.outputs}
         node = by_output.get(target)
-        if node is not None and node.op == "cast" and node.inputs:
-            node = by_output.get(node.inputs[0], node)
+        if node is not None and node.op == "cast":
+            source = mil_positional_input(node, 0) if node.format == "mlprogram" else node.inputs[:1]
+            node = by_output.get(source[0], node) if source else node
         return node.op if node is not None else None
 
 

@@ -42,6 +42,7 @@ class Checker:
         self.ignore = {self._ref(r) for r in ignore}
         covered = {op for rule in [*kb.rules, *kb.precision] for ops in rule.identifiers.values() for op in ops}
         self.covered = covered
+        self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
 
     def _ref(self, name: str) -> str:
         return self.kb.record(name).ref
@@ -91,14 +92,21 @@ class Checker:
     def _chips(self) -> list[str | None]:
         return [c.ref for c in self.target.chips] or [None]
 
-    def _matches(self, node: Node, params: dict[str, Any]) -> list[_Hit]:
+    def _needed(self, node: Node, named_only: bool = False) -> frozenset[str]:
+        """The parameters any rule that could match this op reads: only those are extracted."""
+        key = (node.format, node.op, named_only)
+        if key not in self._needed_cache:
+            self._needed_cache[key] = frozenset().union(*(
+                collection.parameters_for(node.format, node.op, named_only) if node.op in self.kb.identifiers(node.format)
+                else frozenset() for collection in (self.kb.rules, self.kb.precision)))
+        return self._needed_cache[key]
+
+    def _matches(self, node: Node, params: dict[str, Any], named_only: bool = False) -> list[_Hit]:
         hits: dict[str, _Hit] = {}
         for chip in self._chips():
             for collection in (self.kb.rules, self.kb.precision):
-                try:
-                    found = collection.matching(format=node.format, op=node.op, params=params, chip=chip, os=self.target.os)
-                except ValueError:
-                    return []
+                found = collection.matching_extracted(format=node.format, op=node.op, params=params, chip=chip,
+                                                      os=self.target.os, named_only=named_only)
                 for match in found:
                     hit = hits.setdefault(match.rule.ref, _Hit(match))
                     if chip:
@@ -112,7 +120,7 @@ class Checker:
         flagged: set[int] = set()
         off_nodes: set[int] = set()
         for index, node in enumerate(nodes):
-            params = extract.parameters(node, self.kb.parameters, props)
+            params = extract.parameters(node, self.kb.parameters, props, self._needed(node))
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
@@ -132,14 +140,13 @@ class Checker:
 
     def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
         """Constants are checked only against rules that name the `const` op itself."""
-        rules = [r for r in [*self.kb.rules, *self.kb.precision] if "const" in r.identifiers.get("mlprogram", ())]
-        if not rules:
+        if not any("const" in r.identifiers.get("mlprogram", ()) for r in [*self.kb.rules, *self.kb.precision]):
             return []
         findings = []
         for node in consts:
-            params = extract.parameters(node, self.kb.parameters, props)
-            for hit in self._matches(node, params):
-                if hit.match.rule in rules and hit.match.certain:
+            params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
+            for hit in self._matches(node, params, named_only=True):
+                if hit.match.certain:
                     findings.append(self._finding(hit.match, hit.chips, params, node))
         return findings
 

@@ -1,0 +1,70 @@
+"""The condition language: list semantics, three-valued logic, and the compiled form agreeing with evaluate."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from typing import Any
+
+import pytest
+
+import ane_kb
+from ane_kb.conditions import compile_condition, evaluate
+
+LEAF = {"param": "kernel_size", "ne": 1}
+
+
+@pytest.mark.parametrize(("condition", "params", "value"), [
+    (LEAF, {"kernel_size": [1, 3]}, True),                                   # any element satisfies
+    ({"not": {"param": "kernel_size", "eq": 1}}, {"kernel_size": [1, 3]}, False),
+    ({"not": {"any": [{"param": "kernel_size", "ne": 1}]}}, {"kernel_size": [1, 1]}, True),  # "every element is 1"
+    ({"param": "kernel_size", "gt": 13}, {"kernel_size": 14}, True),          # a number is a one-element list
+    ({"param": "kernel_size", "gt": 13}, {}, None),                           # missing is unknown
+    ({"any": [{"param": "a", "eq": 1}, {"param": "b", "eq": 1}]}, {"a": 1}, True),    # true or unknown
+    ({"all": [{"param": "a", "eq": 1}, {"param": "b", "eq": 1}]}, {"a": 1}, None),    # true and unknown
+    ({"all": [{"param": "a", "eq": 2}, {"param": "b", "eq": 1}]}, {"a": 1}, False),   # false and unknown
+    ({"any": [{"param": "a", "eq": 2}, {"param": "b", "eq": 1}]}, {"a": 1}, None),    # false or unknown
+    ({"not": {"param": "b", "eq": 1}}, {}, None),
+    ({"param": "scale", "eq": 4}, {"scale": [4.0]}, True),                    # 4 == 4.0
+    ({"param": "dtype", "in": ["fp32", "int32"]}, {"dtype": "int32"}, True),
+    ({"param": "flag", "eq": True}, {"flag": 1}, False),                      # a bool is not a number
+    ({"param": "x", "gt": 1}, {"x": "big"}, False),                            # mismatched types never match
+    ({"param": "x", "gt": 1}, {"x": float("nan")}, False),
+])
+def test_semantics(condition: dict[str, Any], params: dict[str, Any], value: bool | None) -> None:
+    assert evaluate(condition, params).value is value
+    assert compile_condition(condition)(params).value is value
+
+
+def test_unknown_clauses_are_reported() -> None:
+    outcome = evaluate({"all": [{"param": "a", "eq": 1}, {"param": "b", "eq": 1}]}, {"a": 1})
+    assert outcome.unknown == ("b is unknown",) and outcome.fired == ("a=1: 1 = 1",)
+
+
+def _random_condition(rng: random.Random, depth: int = 0) -> dict[str, Any]:
+    if depth > 2 or rng.random() < 0.4:
+        op = rng.choice(["eq", "ne", "lt", "le", "gt", "ge", "in"])
+        value: Any = [rng.randint(0, 4), rng.randint(0, 4)] if op == "in" else rng.randint(0, 4)
+        return {"param": rng.choice("abc"), op: value}
+    kind = rng.choice(["all", "any", "not"])
+    if kind == "not":
+        return {"not": _random_condition(rng, depth + 1)}
+    return {kind: [_random_condition(rng, depth + 1) for _ in range(rng.randint(1, 3))]}
+
+
+def test_compiled_agrees_with_evaluate_on_random_conditions() -> None:
+    rng = random.Random(7)
+    choices: list[Any] = [None, 0, 2, 4, [1, 3], [0, 4], 2.0]
+    for _ in range(400):
+        condition = _random_condition(rng)
+        for a, b, c in itertools.islice(itertools.product(choices, repeat=3), 0, None, 17):
+            params = {k: v for k, v in (("a", a), ("b", b), ("c", c)) if v is not None}
+            slow, fast = evaluate(condition, params), compile_condition(condition)(params)
+            assert (slow.value, slow.fired, sorted(slow.unknown)) == (fast.value, fast.fired, sorted(fast.unknown)), condition
+
+
+def test_compiled_agrees_on_every_worked_example() -> None:
+    for collection in (ane_kb.rules, ane_kb.precision):
+        for rule in collection:
+            for example in rule.examples:
+                assert evaluate(rule.condition, example.params) == compile_condition(rule.condition)(example.params)
