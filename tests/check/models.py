@@ -45,18 +45,10 @@ def nn_conv_pool(path: Path, *, dilation: int = 1, pool: int = 3, pool_stride: i
 
 
 def nn_lstm_pool(path: Path, pool: int = 15) -> Path:
-    """An LSTM and a pooling layer with kernel `pool` (the issue's example model)."""
-    b = nn_builder()
-    b.add_pooling("pool", height=pool, width=pool, stride_height=1, stride_width=1, layer_type="AVERAGE",
-                  padding_type="SAME", input_name="x", output_name="p")
-    b.add_flatten("flat", mode=0, input_name="p", output_name="f")
-    hidden, features = 4, 3 * 32 * 32
-    weights = [np.zeros((hidden, features), np.float32)] * 4
-    recurrent = [np.zeros((hidden, hidden), np.float32)] * 4
-    b.add_unilstm("lstm", W_h=recurrent, W_x=weights, b=None, hidden_size=hidden, input_size=features,
-                  input_names=["f", "h_in", "c_in"], output_names=["y", "h_out", "c_out"])
-    b.add_optionals([("h_in", hidden), ("c_in", hidden)], [("h_out", hidden), ("c_out", hidden)])
-    return save_nn(b, path)
+    """An LSTM and a pooling layer with kernel `pool` (the issue's example model, also the site's)."""
+    from generator.site.example_model import build_lstm_pool
+
+    return build_lstm_pool(path, pool)
 
 
 def nn_nested(path: Path) -> Path:

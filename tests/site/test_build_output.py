@@ -80,3 +80,12 @@ def test_rule_page_shows_condition_examples_and_applicability(built_site: Path) 
 def test_home_shows_counts(built_site: Path, kb) -> None:  # type: ignore[no-untyped-def]
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert f">{len(kb)}<" in home
+
+
+@pytest.mark.parametrize("prefix", ["", "zh/"])
+def test_check_page_shows_real_output_in_three_formats(built_site: Path, prefix: str) -> None:
+    page = (built_site / prefix / "check" / "index.html").read_text(encoding="utf-8")
+    assert "<!-- example:" not in page
+    assert "layer-rule/recurrent-layers" in page and "uniDirectionalLSTM" in page
+    assert "&quot;verdict&quot;" in page or '"verdict"' in page
+    assert "sarif-schema-2.1.0.json" in page and "upload-sarif" in page
