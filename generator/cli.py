@@ -11,7 +11,7 @@ from pathlib import Path
 from . import export as exporter
 from . import readme_counts
 from .atomic import write_text
-from .kb import KB, load_kb
+from .kb import KB, KINDS, load_kb
 from .kb_files import shown_path
 from .lint import lint
 from .problems import Problem
@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, export, generate pages and build the site in both languages")
     build.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     build.add_argument("--out", type=Path, default=Path("site"), help="the site folder (default: site/)")
+    new = commands.add_parser("new", help="write a record with every required field as a placeholder to fill")
+    new.add_argument("record_kind", metavar="KIND", help="chip, device, layer-rule, precision, anecdote or howto")
+    new.add_argument("record_id", metavar="ID", help="the new record's id (kebab-case)")
+    new.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    fix = commands.add_parser("fix", help="rewrite records in canonical form (key order, quoting, wrapping)")
+    fix.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="record files (default: every record)")
+    fix.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     return parser
 
 
@@ -125,7 +132,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build}
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, create
+
+    try:
+        path = create(_kb_dir(args), args.record_kind, args.record_id)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"new: wrote {shown_path(path)}; fill in every TODO, then run python -m generator validate", file=sys.stderr)
+    return 0
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    from .fixer import fix_paths
+
+    kb_dir = _kb_dir(args)
+    paths = args.paths or sorted(p for kind in KINDS for p in (kb_dir / kind).glob("*.yaml"))
+    problems, changed = fix_paths(paths)
+    for problem in problems:
+        print(problem.format())
+    print(f"fix: {len(changed)} file(s) rewritten, {len(problems)} left unchanged because of problems", file=sys.stderr)
+    return 1 if problems else 0
+
+
+COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build, "new": cmd_new, "fix": cmd_fix}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

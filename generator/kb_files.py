@@ -19,6 +19,11 @@ class LoadedFile:
     path: Path
     shown: str
     doc: strict_yaml.Document | None
+    text: str = ""
+
+    @property
+    def first_line(self) -> str:
+        return self.text.split("\n", 1)[0]
 
 
 def shown_path(path: Path) -> str:
@@ -58,8 +63,8 @@ def read_yaml(path: Path) -> tuple[LoadedFile, list[Problem]]:
     problems = [Problem(shown, r.line, r.col, r.check, r.message) for r in doc.remarks]
     if not isinstance(doc.data, dict):
         problems.append(Problem(shown, 1, 1, "not-a-mapping", "a record or vocabulary file must be a mapping of keys to values"))
-        return LoadedFile(path, shown, None), problems
-    return LoadedFile(path, shown, doc), problems
+        return LoadedFile(path, shown, None, text), problems
+    return LoadedFile(path, shown, doc, text), problems
 
 
 @dataclass

@@ -10,8 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, confidence, conditions, dates, examples, identifiers, identity,
-               languages, markup, references, schema, source_hosts, tags, urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, examples, identifiers, identity,
+               languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, urls,
+               vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -32,6 +33,9 @@ CHECKS: tuple[Check, ...] = (
     conditions.check,
     applicability.check,
     examples.check,
+    placeholders.check,
+    schema_line.check,
+    canonical_form.check,
 )
 
 

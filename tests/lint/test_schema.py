@@ -13,10 +13,10 @@ def test_unknown_key_points_at_the_key(minikb: Path, edit: Callable[..., Path]) 
 
 
 def test_missing_field_is_named(minikb: Path, edit: Callable[..., Path]) -> None:
-    edit("device/iphone-xs.yaml", "device_type: iphone\n", "")
+    path = edit("device/iphone-xs.yaml", "device_type: iphone\n", "")
     problem = one(errors(minikb), "schema")
     assert problem.message == "missing required field 'device_type'"
-    assert (problem.line, problem.col) == (1, 1)
+    assert (problem.line, problem.col) == where(path, "id:")
 
 
 def test_missing_nested_field_points_at_its_parent(minikb: Path, edit: Callable[..., Path]) -> None:
