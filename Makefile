@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install validate export site serve test typecheck bench clean
+.PHONY: help install validate validate-base export changelog site serve test typecheck bench clean
 
 help:
 	@echo "make serve     - validate, build the site in both languages, serve it at http://127.0.0.1:8000"
@@ -26,6 +26,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 validate: $(STAMP)
 	$(BIN)/python -m generator validate
+
+validate-base: $(STAMP)
+	@test -n "$(BASE)" || { echo "make validate-base needs BASE=<git ref>"; exit 2; }
+	$(BIN)/python -m generator validate --base $(BASE)
+
+changelog: $(STAMP)
+	@test -n "$(SINCE)" || { echo "make changelog needs SINCE=<git ref>"; exit 2; }
+	@$(BIN)/python -m generator changelog --since $(SINCE)
 
 export: $(STAMP)
 	$(BIN)/python -m generator export

@@ -14,6 +14,7 @@ from .atomic import write_text
 from .kb import KB, KINDS, load_kb
 from .kb_files import shown_path
 from .lint import lint
+from .history import Changes
 from .problems import Problem
 
 DEFAULT_KB = Path("kb")
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="lint every record and vocabulary; exit 1 on any problem")
     validate.add_argument("kb_dir", nargs="?", type=Path, help="the KB folder (default: kb/)")
     validate.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    validate.add_argument("--base", metavar="REF", help="also reject ids that existed at this git ref and vanished "
+                                                        "without a tombstone, and check the data_version bump")
     export = commands.add_parser("export", help="validate, then write the JSON export")
     export.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     export.add_argument("--out", type=Path, default=DEFAULT_EXPORT, help=f"where to write (default: {DEFAULT_EXPORT})")
@@ -50,6 +53,10 @@ def _parser() -> argparse.ArgumentParser:
     fix = commands.add_parser("fix", help="rewrite records in canonical form (key order, quoting, wrapping)")
     fix.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="record files (default: every record)")
     fix.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    changelog = commands.add_parser("changelog", help="added, changed, moved and removed ids since a git ref")
+    changelog.add_argument("--since", required=True, metavar="REF", help="a commit, tag or branch")
+    changelog.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
+    changelog.add_argument("--lang", choices=("en", "zh", "both"), default="both")
     return parser
 
 
@@ -89,10 +96,53 @@ def validated(kb_dir: Path) -> tuple[KB, int]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    kb, status = validated(_kb_dir(args))
+    kb_dir = _kb_dir(args)
+    kb, problems = check_kb(kb_dir)
+    if args.base:
+        problems = problems + _history_problems(kb, args.base)
+    status = _report(problems)
     if status == 0:
         print(f"{shown_path(kb.root)}: {len(kb.records)} records valid", file=sys.stderr)
     return status
+
+
+def _changes(kb: KB, ref: str) -> Changes:
+    from . import history
+
+    try:
+        old = history.export_at(Path.cwd(), ref)
+    except history.HistoryError as exc:
+        raise UsageError(str(exc)) from None
+    return history.compare(old, exporter.build(kb))
+
+
+def _history_problems(kb: KB, ref: str) -> list[Problem]:
+    from . import history
+
+    if any(not p.warning for p in lint(kb)):
+        return []
+    changes = _changes(kb, ref)
+    problems = [Problem(kb.shown(*ref_.split("/", 1)) + ".yaml", 1, 1, "vanished-id",
+                        f"{ref_} existed at {ref} but is gone; leave a tombstone here (status: moved with redirect_to, "
+                        f"or status: removed with a reason)") for ref_ in changes.vanished]
+    bump = history.bump_problem(changes)
+    if bump:
+        problems.append(Problem(kb.shown("_vocab", "settings.yaml"), 1, 1, "data-version", bump, warning=True))
+    return problems
+
+
+def cmd_changelog(args: argparse.Namespace) -> int:
+    from .changelog import render
+
+    kb, status = validated(_kb_dir(args))
+    if status:
+        return status
+    changes = _changes(kb, args.since)
+    langs = ("en", "zh") if args.lang == "both" else (args.lang,)
+    for lang in langs:
+        titles = {e.ref: e.data["title"][lang] for e in kb.records}
+        print(render(changes, args.since, lang, titles))
+    return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -155,7 +205,8 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build, "new": cmd_new, "fix": cmd_fix}
+COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build, "new": cmd_new, "fix": cmd_fix,
+            "changelog": cmd_changelog}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

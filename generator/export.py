@@ -55,6 +55,7 @@ def build(kb: KB) -> dict[str, Any]:
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,
+        "tombstones": {t.ref: t.data for t in sorted(kb.tombstones, key=lambda t: (KINDS.index(t.kind), t.stem))},
     }
 
 

@@ -42,12 +42,16 @@ class Entry:
 class KB:
     root: Path
     records: list[Entry] = field(default_factory=list)
+    tombstones: list[Entry] = field(default_factory=list)
     vocab: dict[str, Entry] = field(default_factory=dict)
     parameters: dict[str, Entry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     def by_ref(self) -> dict[str, Entry]:
         return {entry.ref: entry for entry in self.records}
+
+    def tombstone_refs(self) -> dict[str, Entry]:
+        return {entry.ref: entry for entry in self.tombstones}
 
     def vocab_data(self, name: str) -> dict[str, Any]:
         entry = self.vocab.get(name)
@@ -66,7 +70,7 @@ def load_kb(root: Path) -> KB:
         for path in listing.records[kind]:
             entry = _read(kb, path, kind)
             if entry is not None:
-                kb.records.append(entry)
+                (kb.tombstones if is_tombstone(entry.data) else kb.records).append(entry)
     for name, path in listing.vocab.items():
         if name not in VOCAB_FILES:
             kb.problems.append(Problem(shown_path(path), 1, 1, "vocabulary",
@@ -83,6 +87,11 @@ def load_kb(root: Path) -> KB:
         if entry is not None:
             kb.parameters[path.stem] = entry
     return kb
+
+
+def is_tombstone(data: dict[str, Any]) -> bool:
+    """A file with a `status` key stands for a renamed or removed id, not a record."""
+    return "status" in data
 
 
 def _read(kb: KB, path: Path, kind: str) -> Entry | None:

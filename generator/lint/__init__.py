@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from ..kb import KB
 from ..problems import Problem
 from . import (applicability, canonical_form, confidence, conditions, dates, examples, identifiers, identity,
-               languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, urls,
-               vocabulary)
+               languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
+               urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -36,6 +36,7 @@ CHECKS: tuple[Check, ...] = (
     placeholders.check,
     schema_line.check,
     canonical_form.check,
+    tombstones.check,
 )
 
 

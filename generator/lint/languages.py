@@ -26,7 +26,7 @@ def has_chinese(text: str) -> bool:
 
 
 def check(ctx: Context) -> Iterator[Problem]:
-    for entry in ctx.kb.records:
+    for entry in [*ctx.kb.records, *ctx.kb.tombstones]:
         yield from _check_texts(ctx, entry)
     tags = ctx.kb.vocab.get("tags")
     if tags is not None:

@@ -19,14 +19,14 @@ def check(ctx: Context) -> Iterator[Problem]:
         for path, value in ctx.flat(entry):
             expected = _expected_kind(path)
             if expected is not False and isinstance(value, str) and "/" in value:
-                yield from _resolve(ctx, entry, path, value, expected)
+                yield from resolve_reference(ctx, entry, path, value, expected)
         yield from _observation_sources(ctx, entry)
     generations = ctx.kb.vocab.get("ane-generations")
     if generations is not None:
         for number, gen in (generations.data.get("generations") or {}).items():
             ref = gen.get("reference_chip") if isinstance(gen, dict) else None
             if isinstance(ref, str):
-                yield from _resolve(ctx, generations, ("generations", number, "reference_chip"), ref, "chip")
+                yield from resolve_reference(ctx, generations, ("generations", number, "reference_chip"), ref, "chip")
 
 
 def _expected_kind(path: tuple[Any, ...]) -> str | None | bool:
@@ -40,7 +40,7 @@ def _expected_kind(path: tuple[Any, ...]) -> str | None | bool:
     return False
 
 
-def _resolve(ctx: Context, entry: Entry, path: tuple[Any, ...], ref: str, kind: str | None) -> Iterator[Problem]:
+def resolve_reference(ctx: Context, entry: Entry, path: tuple[Any, ...], ref: str, kind: str | None) -> Iterator[Problem]:
     if kind is not None and not ref.startswith(kind + "/"):
         yield entry.problem(NAME, f"'{ref}' must name a {kind} record ({kind}/<id>)", path)
     elif ref not in ctx.refs:

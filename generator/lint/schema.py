@@ -22,17 +22,17 @@ _TYPE_WORDS = {"string": "a string", "integer": "a whole number", "number": "a n
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.kb.records:
-        found = list(_validate(entry, f"{entry.kind}.schema.json"))
+        found = list(validate_against(entry, f"{entry.kind}.schema.json"))
         if found:
             ctx.schema_failed.add(entry.ref)
         yield from found
     for name, entry in ctx.kb.vocab.items():
-        yield from _validate(entry, "vocab.schema.json", name)
+        yield from validate_against(entry, "vocab.schema.json", name)
     for entry in ctx.kb.parameters.values():
-        yield from _validate(entry, "vocab.schema.json", "parameter")
+        yield from validate_against(entry, "vocab.schema.json", "parameter")
 
 
-def _validate(entry: Entry, schema_file: str, pointer: str = "") -> Iterator[Problem]:
+def validate_against(entry: Entry, schema_file: str, pointer: str = "") -> Iterator[Problem]:
     """Problems with `entry`: a fast yes/no first; the full report only when it says no."""
     try:
         schemas.fast_check(schema_file, pointer)(entry.data)

@@ -17,6 +17,7 @@ from .. import export as exporter
 from ..atomic import write_text
 from ..kb import KB
 from .generate import LANGS, ROOT, generate
+from .history_pages import write_redirects
 
 GENERATED = ROOT / "build" / "docs"
 CONFIGS = {"en": ROOT / "mkdocs.yml", "zh": ROOT / "mkdocs.zh.yml"}
@@ -47,6 +48,7 @@ def build_site(kb_data: KB, out: Path) -> Timings:
         staged = Path(tmp) / "site"
         for lang in LANGS:
             _mkdocs(CONFIGS[lang], staged if lang == "en" else staged / "zh")
+        write_redirects(kb, staged)
         timings.mkdocs = time.perf_counter() - started
         _swap_in(staged, out)
     return timings

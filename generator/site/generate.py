@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ane_kb import KnowledgeBase
 
-from . import check_examples, index_pages, other_pages
+from . import check_examples, history_pages, index_pages, other_pages
 from .record_pages import RecordPage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,6 +47,10 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
         _write(out / "glossary.md", other_pages.glossary_page(kb, lang))
         _write(out / "license.md", other_pages.license_page(kb, lang, notice))
         _write(out / "contributing.md", GUIDES[lang].read_text(encoding="utf-8"))
+        for ref, stone in kb.tombstones.items():
+            if stone["status"] == "removed":
+                _write(out / f"{ref}.md", history_pages.removed_page(ref, stone, lang))
+        _write(out / "whats-new.md", history_pages.whats_new(kb, ROOT, lang))
         check_page = out / "check.md"
         _write(check_page, check_examples.fill(check_page.read_text(encoding="utf-8"), kb, lang))
     return pages

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .errors import AmbiguousNameError, DataError, UnknownIdError
+from .errors import AmbiguousNameError, DataError, MovedRecordWarning, UnknownIdError
 from .knowledge import KnowledgeBase, load
 from .render import render_condition
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     data_version: str
 
 __version__ = "0.1.0"
-__all__ = ["AmbiguousNameError", "DataError", "KnowledgeBase", "UnknownIdError", "anecdotes", "chips",
+__all__ = ["AmbiguousNameError", "DataError", "KnowledgeBase", "MovedRecordWarning", "UnknownIdError", "anecdotes", "chips",
            "coreml_can_use_ane", "data_version", "default", "devices", "howtos", "load", "precision",
            "render_condition", "rules"]
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Callable, Iterator, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from .errors import UnknownIdError
+from .errors import MovedRecordWarning, UnknownIdError
 from .records import Record, Rule
 
 R = TypeVar("R", bound=Record)
@@ -18,9 +19,13 @@ FORMATS = ("neuralnetwork", "mlprogram")
 class Collection(Generic[R]):
     """Records of one kind in a stable order (by id). Index by id or by kind/id."""
 
-    def __init__(self, kind: str, items: Mapping[str, R]) -> None:
+    def __init__(self, kind: str, items: Mapping[str, R], tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+                 redirect: Callable[[str], Any] | None = None) -> None:
         self.kind = kind
         self._items = dict(sorted(items.items()))
+        self._tombstones = {ref.split("/", 1)[1]: stone for ref, stone in (tombstones or {}).items()
+                            if ref.startswith(kind + "/")}
+        self._redirect = redirect
 
     def __len__(self) -> int:
         return len(self._items)
@@ -39,6 +44,9 @@ class Collection(Generic[R]):
 
     def __getitem__(self, key: str) -> R:
         item = self.get(key)
+        stone = self._tombstones.get(self._key(key)) if item is None else None
+        if stone is not None and stone.get("status") == "removed":
+            raise UnknownIdError(f"{self.kind} record {key!r} was removed: {stone.get('reason', {}).get('en', '')}")
         if item is None:
             close = difflib.get_close_matches(self._key(key), list(self._items), n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
@@ -46,9 +54,19 @@ class Collection(Generic[R]):
         return item
 
     def get(self, key: str, default: R | None = None) -> R | None:
+        """The record with this id, or `default`. A renamed id returns its new record with a MovedRecordWarning."""
         if not isinstance(key, str):
             raise TypeError(f"a record id is a string, not {type(key).__name__}")
-        return self._items.get(self._key(key), default)
+        found = self._items.get(self._key(key))
+        if found is None:
+            stone = self._tombstones.get(self._key(key))
+            if stone is not None and stone.get("status") == "moved" and self._redirect is not None:
+                target = stone["redirect_to"]
+                warnings.warn(f"{self.kind}/{self._key(key)} moved to {target}; use the new id",
+                              MovedRecordWarning, stacklevel=3)
+                moved: R = self._redirect(target)
+                return moved
+        return found if found is not None else default
 
     def ids(self) -> list[str]:
         return list(self._items)

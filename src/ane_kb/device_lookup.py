@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from .collection import Collection
 from .errors import AmbiguousNameError, UnknownIdError
@@ -20,8 +21,9 @@ def normalise(name: str) -> str:
 
 
 class DeviceCollection(Collection[Device]):
-    def __init__(self, items: Mapping[str, Device]) -> None:
-        super().__init__("device", items)
+    def __init__(self, items: Mapping[str, Device], tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+                 redirect: Callable[[str], Any] | None = None) -> None:
+        super().__init__("device", items, tombstones, redirect)
         self._exact: dict[str, list[Device]] = {}
         self._index: dict[str, list[Device]] = {}
         for device in self:

@@ -20,3 +20,7 @@ class AmbiguousNameError(LookupError):
     def __init__(self, message: str, candidates: tuple[str, ...]) -> None:
         super().__init__(message)
         self.candidates = candidates
+
+
+class MovedRecordWarning(UserWarning):
+    """An id was renamed; the look-up returned the record it moved to. Update the id in your code."""

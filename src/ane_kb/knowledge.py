@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from . import build
 from .collection import Collection
 from .device_lookup import DeviceCollection
-from .errors import DataError, UnknownIdError
+from .errors import DataError, MovedRecordWarning, UnknownIdError
 from .matching import RuleCollection
 from .records import Anecdote, Chip, Device, HowTo, Record, Rule
 from .render import render_condition
@@ -33,20 +34,29 @@ class KnowledgeBase:
                 self._records[ref] = build.record(ref, data, self.record, self.site_url)
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise DataError(f"{where}: record {ref} is malformed ({exc.__class__.__name__}: {exc})") from None
+        self.tombstones: Mapping[str, Mapping[str, Any]] = document.get("tombstones", {})
         by_kind: dict[str, dict[str, Any]] = {}
         for record in self._records.values():
             by_kind.setdefault(record.kind, {})[record.id] = record
-        self.chips: Collection[Chip] = Collection("chip", by_kind.get("chip", {}))
-        self.devices = DeviceCollection(by_kind.get("device", {}))
-        self.rules = RuleCollection("layer-rule", by_kind.get("layer-rule", {}), self)
-        self.precision = RuleCollection("precision", by_kind.get("precision", {}), self)
-        self.anecdotes: Collection[Anecdote] = Collection("anecdote", by_kind.get("anecdote", {}))
-        self.howtos: Collection[HowTo] = Collection("howto", by_kind.get("howto", {}))
+        stones, redirect = self.tombstones, self.record
+        self.chips: Collection[Chip] = Collection("chip", by_kind.get("chip", {}), stones, redirect)
+        self.devices = DeviceCollection(by_kind.get("device", {}), stones, redirect)
+        self.rules = RuleCollection("layer-rule", by_kind.get("layer-rule", {}), self, stones)
+        self.precision = RuleCollection("precision", by_kind.get("precision", {}), self, stones)
+        self.anecdotes: Collection[Anecdote] = Collection("anecdote", by_kind.get("anecdote", {}), stones, redirect)
+        self.howtos: Collection[HowTo] = Collection("howto", by_kind.get("howto", {}), stones, redirect)
 
     def record(self, ref: str) -> Record:
-        """A record by kind/id, or by a bare id that is unique across kinds."""
+        """A record by kind/id, or by a bare id that is unique across kinds. A renamed id returns its new
+        record with a MovedRecordWarning; a removed one raises UnknownIdError with the reason."""
         if ref in self._records:
             return self._records[ref]
+        stone = self.tombstones.get(ref)
+        if stone is not None:
+            if stone["status"] == "moved":
+                warnings.warn(f"{ref} moved to {stone['redirect_to']}; use the new id", MovedRecordWarning, stacklevel=2)
+                return self.record(stone["redirect_to"])
+            raise UnknownIdError(f"{ref} was removed: {stone.get('reason', {}).get('en', '')}")
         hits = [rec for rec in self._records.values() if rec.id == ref]
         if len(hits) == 1:
             return hits[0]

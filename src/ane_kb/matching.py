@@ -41,8 +41,9 @@ class Match:
 class RuleCollection(Collection[Rule]):
     """Rules with look-ups by op and parameters."""
 
-    def __init__(self, kind: str, items: Mapping[str, Rule], kb: KnowledgeBase) -> None:
-        super().__init__(kind, items)
+    def __init__(self, kind: str, items: Mapping[str, Rule], kb: KnowledgeBase,
+                 tombstones: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        super().__init__(kind, items, tombstones, kb.record)
         self._kb = kb
         self._candidates: dict[tuple[str, str, str | None, bool], list[Rule]] = {}
         self._valid: dict[str, frozenset[str]] = {}
