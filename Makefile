@@ -57,6 +57,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/validate.py
 	$(BIN)/python benchmarks/import_time.py
 	$(BIN)/python benchmarks/site.py
+	$(BIN)/python benchmarks/check.py
+	$(BIN)/python benchmarks/browser.py
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache src/*.egg-info

@@ -17,6 +17,7 @@ from .. import export as exporter
 from ..atomic import write_text
 from ..kb import KB
 from .generate import LANGS, ROOT, generate
+from .browser_assets import assemble as assemble_checker
 from .history_pages import write_redirects
 
 GENERATED = ROOT / "build" / "docs"
@@ -49,6 +50,7 @@ def build_site(kb_data: KB, out: Path) -> Timings:
         for lang in LANGS:
             _mkdocs(CONFIGS[lang], staged if lang == "en" else staged / "zh")
         write_redirects(kb, staged)
+        assemble_checker(staged, export_path)
         timings.mkdocs = time.perf_counter() - started
         _swap_in(staged, out)
     return timings

@@ -51,6 +51,9 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
             if stone["status"] == "removed":
                 _write(out / f"{ref}.md", history_pages.removed_page(ref, stone, lang))
         _write(out / "whats-new.md", history_pages.whats_new(kb, ROOT, lang))
+        browser_page = out / "browser.md"
+        _write(browser_page, browser_page.read_text(encoding="utf-8").replace("<!-- checker:devices -->",
+                                                                             device_options(kb)))
         check_page = out / "check.md"
         _write(check_page, check_examples.fill(check_page.read_text(encoding="utf-8"), kb, lang))
     return pages
@@ -65,3 +68,11 @@ def jieba_dictionary(kb: KnowledgeBase) -> str:
     terms = [t["zh"].split("（")[0].strip() for t in kb.vocab["glossary"]]
     words = [t for t in dict.fromkeys([*EXTRA_TERMS, *terms]) if t and " " not in t and not t.isascii()]
     return "".join(f"{word} 100000 n\n" for word in words)
+
+
+def device_options(kb: KnowledgeBase) -> str:
+    """The device list of the in-browser checker, as <option> elements (escaped)."""
+    from .safe_markdown import escape_html
+
+    devices = sorted(kb.devices, key=lambda d: (d.name.lower(), d.year))
+    return "".join(f'<option value="{escape_html(d.ref)}">{escape_html(d.name)} ({d.year})</option>' for d in devices)

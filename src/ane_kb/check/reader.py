@@ -9,11 +9,61 @@ from typing import Any
 
 from .proto import modules
 
-PACKAGE_MODEL = "com.apple.CoreML"
+MESSAGES = {
+    "en": {
+        "missing": "file not found",
+        "compiled": "this is a compiled .mlmodelc folder; point me at the .mlmodel or .mlpackage it came from",
+        "other_framework": "this is {what}, not a Core ML model; convert it with coremltools first",
+        "empty": "the {part} is empty",
+        "not_coreml": "the {part} is not a Core ML model (its bytes do not parse as a Core ML spec)",
+        "no_model": "the {part} holds no model: it is empty, truncated or not a Core ML spec",
+        "no_manifest": "not a valid .mlpackage: Manifest.json is missing",
+        "bad_manifest": "not a valid .mlpackage: Manifest.json cannot be read",
+        "missing_item": "not a valid .mlpackage: the manifest lists Data/{item}, which is missing",
+        "missing_model": "not a valid .mlpackage: its model file Data/{item} is missing",
+        "no_weights": "not a valid .mlpackage: the weights folder is missing",
+        "not_a_package": "this folder is not an .mlpackage (it has no Manifest.json); point me at a .mlmodel file or a .mlpackage folder",
+    },
+    "zh": {
+        "missing": "找不到文件",
+        "compiled": "这是编译后的 .mlmodelc 文件夹；请改用它所来自的 .mlmodel 或 .mlpackage",
+        "other_framework": "这是{what}，不是 Core ML 模型；请先用 coremltools 转换",
+        "empty": "{part}是空的",
+        "not_coreml": "{part}不是 Core ML 模型（其字节无法解析为 Core ML 规范）",
+        "no_model": "{part}中没有模型：它是空的、被截断了，或者不是 Core ML 规范",
+        "no_manifest": "不是有效的 .mlpackage：缺少 Manifest.json",
+        "bad_manifest": "不是有效的 .mlpackage：无法读取 Manifest.json",
+        "missing_item": "不是有效的 .mlpackage：清单中列出的 Data/{item} 不存在",
+        "missing_model": "不是有效的 .mlpackage：缺少其模型文件 Data/{item}",
+        "no_weights": "不是有效的 .mlpackage：缺少 weights 文件夹",
+        "not_a_package": "这个文件夹不是 .mlpackage（其中没有 Manifest.json）；请指定 .mlmodel 文件或 .mlpackage 文件夹",
+    },
+}
+WORDS = {
+    "en": {"file": "file", "package": "package's model file", ".pt": "a PyTorch file", ".pth": "a PyTorch file",
+           ".onnx": "an ONNX model", ".tflite": "a TensorFlow Lite model", ".pb": "a TensorFlow graph",
+           ".h5": "a Keras model", ".keras": "a Keras model", ".safetensors": "a weights file", ".gguf": "a GGUF model"},
+    "zh": {"file": "文件", "package": "包中的模型文件", ".pt": " PyTorch 文件", ".pth": " PyTorch 文件",
+           ".onnx": " ONNX 模型", ".tflite": " TensorFlow Lite 模型", ".pb": " TensorFlow 计算图",
+           ".h5": " Keras 模型", ".keras": " Keras 模型", ".safetensors": "权重文件", ".gguf": " GGUF 模型"},
+}
+NOT_COREML = (".pt", ".pth", ".onnx", ".tflite", ".pb", ".h5", ".keras", ".safetensors", ".gguf")
 
 
 class ModelInputError(Exception):
-    """The model cannot be read; the message is one line meant for the user."""
+    """The model cannot be read. `text(lang)` is one line meant for the user."""
+
+    def __init__(self, code: str, **params: str) -> None:
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def text(self, lang: str = "en") -> str:
+        words = WORDS.get(lang, WORDS["en"])
+        params = {k: words.get(v, v) for k, v in self.params.items()}
+        return MESSAGES.get(lang, MESSAGES["en"])[self.code].format(**params)
+
+    def __str__(self) -> str:
+        return self.text("en")
 
 
 @dataclass
@@ -23,61 +73,54 @@ class LoadedModel:
     weights_dir: Path | None
 
 
-_NOT_COREML = {
-    ".pt": "a PyTorch file", ".pth": "a PyTorch file", ".onnx": "an ONNX model", ".tflite": "a TensorFlow Lite model",
-    ".pb": "a TensorFlow graph", ".h5": "a Keras model", ".keras": "a Keras model", ".safetensors": "a weights file",
-    ".gguf": "a GGUF model",
-}
-
-
 def read_model(path: Path) -> LoadedModel:
     if not path.exists():
-        raise ModelInputError("file not found")
+        raise ModelInputError("missing")
     suffix = path.suffix.lower()
     if suffix == ".mlmodelc":
-        raise ModelInputError("this is a compiled .mlmodelc folder; point me at the .mlmodel or .mlpackage it came from")
-    if suffix in _NOT_COREML:
-        raise ModelInputError(f"this is {_NOT_COREML[suffix]}, not a Core ML model; convert it with coremltools first")
+        raise ModelInputError("compiled")
+    if suffix in NOT_COREML:
+        raise ModelInputError("other_framework", what=suffix)
     if path.is_dir():
         return _read_package(path)
     return LoadedModel(path, _parse(path.read_bytes(), "file"), None)
 
 
-def _parse(data: bytes, what: str) -> Any:
+def _parse(data: bytes, part: str) -> Any:
     if not data:
-        raise ModelInputError(f"the {what} is empty")
+        raise ModelInputError("empty", part=part)
     from google.protobuf.message import DecodeError
 
     spec = modules().Model_pb2.Model()
     try:
         spec.ParseFromString(data)
     except (DecodeError, ValueError, RuntimeError):
-        raise ModelInputError(f"the {what} is not a Core ML model (its bytes do not parse as a Core ML spec)") from None
+        raise ModelInputError("not_coreml", part=part) from None
     if spec.WhichOneof("Type") is None:
-        raise ModelInputError(f"the {what} holds no model: it is empty, truncated or not a Core ML spec")
+        raise ModelInputError("no_model", part=part)
     return spec
 
 
 def _read_package(path: Path) -> LoadedModel:
     manifest_path = path / "Manifest.json"
     if not manifest_path.is_file():
-        raise ModelInputError("not a valid .mlpackage: Manifest.json is missing")
+        raise ModelInputError("no_manifest" if path.suffix.lower() == ".mlpackage" else "not_a_package")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         entries = manifest["itemInfoEntries"]
         root = entries[manifest["rootModelIdentifier"]]
         model_file = path / "Data" / root["path"]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise ModelInputError("not a valid .mlpackage: Manifest.json cannot be read") from None
+        raise ModelInputError("bad_manifest") from None
     for item in entries.values():
         if isinstance(item, dict) and not (path / "Data" / str(item.get("path", ""))).exists():
-            raise ModelInputError(f"not a valid .mlpackage: the manifest lists Data/{item.get('path')}, which is missing")
+            raise ModelInputError("missing_item", item=str(item.get("path")))
     if not model_file.is_file():
-        raise ModelInputError(f"not a valid .mlpackage: its model file Data/{root.get('path')} is missing")
-    spec = _parse(model_file.read_bytes(), "package's model file")
+        raise ModelInputError("missing_model", item=str(root.get("path")))
+    spec = _parse(model_file.read_bytes(), "package")
     weights = model_file.parent / "weights"
     if spec.WhichOneof("Type") == "mlProgram" and _uses_blobs(spec) and not weights.is_dir():
-        raise ModelInputError("not a valid .mlpackage: the weights folder is missing")
+        raise ModelInputError("no_weights")
     return LoadedModel(path, spec, weights if weights.is_dir() else None)
 
 

@@ -51,7 +51,7 @@ class Checker:
         try:
             loaded = read_model(path)
         except ModelInputError as exc:
-            return ModelReport(shown, "other", error=str(exc), verdict="unknown")
+            return ModelReport(shown, "other", error=exc.text(self.lang), verdict="unknown")
         kind = model_kind(loaded.spec)
         report = ModelReport(shown, kind)
         formats = self._formats(loaded.spec)

@@ -1,0 +1,223 @@
+/* ane-kb: check a Core ML model in the browser. The page's Python (Pyodide) runs ane_kb's own checker;
+   the model is written into Pyodide's in-memory file system and never leaves this machine. */
+(function () {
+  "use strict";
+
+  var WORDS = {
+    en: {
+      loading: "Loading the checker", runtime: "Downloading the Python runtime", starting: "Starting Python",
+      bundle: "Loading ane-kb", ready: "Ready: drop a model or pick one.", checking: "Checking", failed: "The checker could not start",
+      verdict: "Verdict", layers: "layers", flagged: "flagged", switches: "estimated device switches",
+      error: "Errors", warning: "Warnings", info: "Notes", fix: "Fix", unknown: "Unknown", model: "model",
+      uncovered: "Op types no rule speaks about", segments: "Segments", ane: "ANE", other: "CPU/GPU", clean: "No findings.",
+      caveat: "A clean report is not a guarantee: Core ML decides placement at run time, and the rules cover what has been observed.",
+      verdicts: {"likely-all-ane": "likely all on the ANE", partly: "partly on the ANE", unlikely: "unlikely to run on the ANE",
+                 "not-applicable": "not applicable", unknown: "unknown"}
+    },
+    zh: {
+      loading: "正在加载检查器", runtime: "正在下载 Python 运行环境", starting: "正在启动 Python", bundle: "正在加载 ane-kb",
+      ready: "准备就绪：拖入或选择一个模型。", checking: "正在检查", failed: "检查器无法启动",
+      verdict: "结论", layers: "个层", flagged: "个被标记", switches: "次预计的计算单元切换",
+      error: "错误", warning: "警告", info: "提示", fix: "解决办法", unknown: "未知", model: "模型",
+      uncovered: "没有任何规则涉及的算子类型", segments: "分段", ane: "神经引擎", other: "CPU/GPU", clean: "没有发现问题。",
+      caveat: "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。",
+      verdicts: {"likely-all-ane": "很可能全部在神经引擎上运行", partly: "部分在神经引擎上运行", unlikely: "不太可能在神经引擎上运行",
+                 "not-applicable": "不适用", unknown: "未知"}
+    }
+  };
+
+  var root, words, assets, site, pyodide = null, runCheck = null, uploads = 0;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function progress(fraction, label) {
+    var box = root.querySelector(".ane-checker__progress");
+    box.hidden = false;
+    var bar = box.querySelector("progress");
+    if (fraction === null) bar.removeAttribute("value"); else bar.value = Math.round(fraction * 100);
+    box.querySelector(".ane-checker__status").textContent = label;
+  }
+
+  async function fetchWithProgress(url, label, share, start) {
+    var response = await fetch(url);
+    if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+    var total = Number(response.headers.get("Content-Length")) || 0;
+    var reader = response.body.getReader(), chunks = [], received = 0;
+    for (;;) {
+      var step = await reader.read();
+      if (step.done) break;
+      chunks.push(step.value);
+      received += step.value.length;
+      progress(total ? start + share * received / total : null, label + " (" + (received / 1048576).toFixed(1) + " MB)");
+    }
+    var data = new Uint8Array(received), offset = 0;
+    chunks.forEach(function (chunk) { data.set(chunk, offset); offset += chunk.length; });
+    return data;
+  }
+
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var script = el("script", {src: src});
+      script.onload = resolve;
+      script.onerror = function () { reject(new Error("cannot load " + src)); };
+      document.head.appendChild(script);
+    });
+  }
+
+  async function start() {
+    progress(0, words.runtime);
+    await fetchWithProgress(assets + "pyodide/pyodide.asm.wasm", words.runtime, 0.6, 0);
+    await loadScript(assets + "pyodide/pyodide.js");
+    progress(0.65, words.starting);
+    pyodide = await window.loadPyodide({indexURL: assets + "pyodide/"});
+    var bundle = await fetchWithProgress(assets + "py.zip", words.bundle, 0.25, 0.7);
+    pyodide.unpackArchive(bundle.buffer, "zip", {extractDir: "/lib/ane-kb"});
+    pyodide.runPython("import sys; sys.path.insert(0, '/lib/ane-kb')");
+    runCheck = pyodide.runPython("from ane_kb.check.browser import run\nrun");
+    progress(1, words.ready);
+    root.querySelector("#ane-file").disabled = false;
+    root.querySelector("#ane-folder").disabled = false;
+    root.setAttribute("data-ready", "1");
+  }
+
+  function writeFile(path, data) {
+    var folder = path.substring(0, path.lastIndexOf("/"));
+    pyodide.FS.mkdirTree(folder);
+    pyodide.FS.writeFile(path, new Uint8Array(data));
+  }
+
+  async function fromFiles(files) {
+    uploads += 1;
+    var base = "/upload/" + uploads + "/", top = null;
+    for (var i = 0; i < files.length; i += 1) {
+      var file = files[i], relative = file.webkitRelativePath || file.relativePath || file.name;
+      writeFile(base + relative, await file.arrayBuffer());
+      top = top || relative.split("/")[0];
+    }
+    return base + top;
+  }
+
+  function readEntry(entry, prefix, out) {
+    return new Promise(function (resolve) {
+      if (entry.isFile) {
+        entry.file(function (file) { file.relativePath = prefix + entry.name; out.push(file); resolve(); }, resolve);
+        return;
+      }
+      var reader = entry.createReader(), all = [];
+      (function more() {
+        reader.readEntries(function (batch) {
+          if (!batch.length) {
+            Promise.all(all.map(function (child) { return readEntry(child, prefix + entry.name + "/", out); })).then(resolve);
+            return;
+          }
+          all = all.concat(Array.prototype.slice.call(batch));
+          more();
+        }, resolve);
+      })();
+    });
+  }
+
+  async function check(files) {
+    if (!runCheck || !files.length) return;
+    var report = root.querySelector("#ane-report");
+    report.textContent = words.checking + "…";
+    var path = await fromFiles(files);
+    var device = root.querySelector("#ane-device").value, os = root.querySelector("#ane-os").value.trim();
+    var json = runCheck(path, device, os, root.getAttribute("data-lang"));
+    render(JSON.parse(json), json);
+  }
+
+  function ruleLink(rule) { return site + rule + "/"; }
+
+  function render(data, json) {
+    var report = root.querySelector("#ane-report"), download = root.querySelector("#ane-json");
+    report.textContent = "";
+    if (data.usage_error) {
+      report.appendChild(el("p", {"class": "ane-error"}, data.usage_error));
+      download.hidden = true;
+      return;
+    }
+    data.models.forEach(function (model) { report.appendChild(renderModel(model)); });
+    download.href = URL.createObjectURL(new Blob([json], {type: "application/json"}));
+    download.hidden = false;
+  }
+
+  function renderModel(model) {
+    var box = el("section", {"class": "ane-model"});
+    if (model.error) {
+      box.appendChild(el("p", {"class": "ane-error"}, model.path + ": " + model.error));
+      return box;
+    }
+    var verdict = el("p", {"class": "ane-verdict ane-verdict--" + model.verdict});
+    verdict.appendChild(el("strong", {}, words.verdict + ": " + (words.verdicts[model.verdict] || model.verdict)));
+    box.appendChild(verdict);
+    if (model.message) { box.appendChild(el("p", {}, model.message)); return box; }
+    var s = model.summary;
+    box.appendChild(el("p", {"class": "ane-summary"}, s.layers + " " + words.layers + " · " + s.flagged + " " + words.flagged +
+                                                       " · " + s.switches + " " + words.switches));
+    var strip = el("p", {"class": "ane-strip", "aria-label": words.segments});
+    s.segments.forEach(function (segment) {
+      var part = el("span", {"class": segment.ane ? "ane-strip__ane" : "ane-strip__other",
+                             title: (segment.ane ? words.ane : words.other) + ": " + segment.layers.join(", ")});
+      part.style.flexGrow = String(segment.layers.length);
+      strip.appendChild(part);
+    });
+    box.appendChild(strip);
+    ["error", "warning", "info"].forEach(function (severity) {
+      var found = model.findings.filter(function (f) { return f.severity === severity; });
+      if (!found.length) return;
+      box.appendChild(el("h3", {"class": "ane-severity ane-severity--" + severity}, words[severity] + " (" + found.length + ")"));
+      var list = el("ul", {"class": "ane-findings"});
+      found.forEach(function (f) {
+        var item = el("li", {"class": "ane-finding ane-finding--" + severity});
+        var head = el("div", {});
+        head.appendChild(el("code", {}, f.layer ? f.layer + " (" + f.op + ")" + (f.path ? " @ " + f.path : "") : words.model));
+        head.appendChild(document.createTextNode(" "));
+        head.appendChild(el("a", {href: ruleLink(f.rule), "class": "ane-rule"}, f.rule));
+        head.appendChild(el("span", {"class": "ane-badge ane-badge--" + f.confidence}, f.confidence));
+        item.appendChild(head);
+        item.appendChild(el("p", {}, f.message));
+        if (f.unknown.length) item.appendChild(el("p", {"class": "ane-unknown"}, words.unknown + ": " + f.unknown.join("; ")));
+        if (f.fix) item.appendChild(el("p", {"class": "ane-fix"}, words.fix + ": " + f.fix));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+    });
+    if (!model.findings.length) box.appendChild(el("p", {}, words.clean));
+    if (s.uncovered_ops.length) box.appendChild(el("p", {"class": "ane-uncovered"}, words.uncovered + ": " + s.uncovered_ops.join(", ")));
+    box.appendChild(el("p", {"class": "ane-caveat"}, words.caveat));
+    return box;
+  }
+
+  function init() {
+    root = document.getElementById("ane-checker");
+    if (!root) return;
+    words = WORDS[root.getAttribute("data-lang")] || WORDS.en;
+    assets = root.getAttribute("data-assets");
+    site = root.getAttribute("data-site");
+    var file = root.querySelector("#ane-file"), folder = root.querySelector("#ane-folder"), drop = root.querySelector(".ane-checker__drop");
+    file.addEventListener("change", function () { check(Array.prototype.slice.call(file.files)); file.value = ""; });
+    folder.addEventListener("change", function () { check(Array.prototype.slice.call(folder.files)); folder.value = ""; });
+    drop.addEventListener("dragover", function (event) { event.preventDefault(); drop.classList.add("ane-checker__drop--over"); });
+    drop.addEventListener("dragleave", function () { drop.classList.remove("ane-checker__drop--over"); });
+    drop.addEventListener("drop", async function (event) {
+      event.preventDefault();
+      drop.classList.remove("ane-checker__drop--over");
+      var files = [], items = event.dataTransfer.items;
+      for (var i = 0; items && i < items.length; i += 1) {
+        var entry = items[i].webkitGetAsEntry && items[i].webkitGetAsEntry();
+        if (entry) await readEntry(entry, "", files);
+      }
+      if (!files.length) files = Array.prototype.slice.call(event.dataTransfer.files);
+      check(files);
+    });
+    start().catch(function (error) { progress(0, words.failed + ": " + error.message); root.setAttribute("data-failed", "1"); });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();

@@ -1,0 +1,54 @@
+"""The in-browser checker's Python side: the page writes the dropped file into Pyodide's file system,
+then calls `run`, which gives back the same JSON report as `ane-kb check --format json`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from pathlib import Path
+
+from .. import __version__, default
+from . import TargetError, resolve_target
+from .report import Report
+from .runner import Checker
+
+UNZIPPED = "unzipped"
+TOO_MANY_FILES = 10_000
+
+
+def unpack(path: Path) -> Path:
+    """A zip of an .mlpackage becomes the package folder inside it; anything else is returned as it is."""
+    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+        return path
+    target = path.parent / UNZIPPED
+    if target.exists():
+        shutil.rmtree(target)
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        if len(names) > TOO_MANY_FILES:
+            return path
+        for name in names:
+            resolved = (target / name).resolve()
+            if not str(resolved).startswith(str(target.resolve())):
+                return path  # a path that escapes the folder: not unpacked, reported as not a model
+        archive.extractall(target)
+    packages = sorted(p for p in target.rglob("*") if p.is_dir() and p.suffix.lower() == ".mlpackage")
+    if packages:
+        return packages[0]
+    manifests = sorted(target.rglob("Manifest.json"))
+    return manifests[0].parent if manifests else path
+
+
+def run(path: str, device: str | None = None, os_target: str | None = None, lang: str = "en") -> str:
+    """The report for one uploaded model as JSON, or {"usage_error": ...} for a bad device or OS."""
+    kb = default()
+    try:
+        target = resolve_target(kb, device or None, os_target or None)
+    except TargetError as exc:
+        return json.dumps({"usage_error": str(exc)}, ensure_ascii=False)
+    model = unpack(Path(path))
+    shown = Path(path).name
+    report = Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version},
+                    [Checker(kb, target, lang).check(model, shown)])
+    return json.dumps(report.to_dict(), ensure_ascii=False)
