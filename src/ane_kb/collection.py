@@ -2,39 +2,46 @@
 
 from __future__ import annotations
 
-import difflib
-import warnings
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import MovedRecordWarning, UnknownIdError
-from .records import Record, Rule
 
-R = TypeVar("R", bound=Record)
+if TYPE_CHECKING:
+    from .records import Record
+
+R = TypeVar("R", bound="Record")
 
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
 FORMATS = ("neuralnetwork", "mlprogram")
 
 
 class Collection(Generic[R]):
-    """Records of one kind in a stable order (by id). Index by id or by kind/id."""
+    """Records of one kind in a stable order (by id). Index by id or by kind/id.
 
-    def __init__(self, kind: str, items: Mapping[str, R], tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+    Records are built from the export when first touched (`make`), so counting or looking up one record
+    does not build all of them."""
+
+    def __init__(self, kind: str, ids: Iterable[str], make: Callable[[str], Any],
+                 tombstones: Mapping[str, Mapping[str, Any]] | None = None,
                  redirect: Callable[[str], Any] | None = None) -> None:
         self.kind = kind
-        self._items = dict(sorted(items.items()))
+        self._ids = sorted(ids)
+        self._known = frozenset(self._ids)
+        self._make = make
         self._tombstones = {ref.split("/", 1)[1]: stone for ref, stone in (tombstones or {}).items()
                             if ref.startswith(kind + "/")}
         self._redirect = redirect
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._ids)
 
     def __iter__(self) -> Iterator[R]:
-        return iter(self._items.values())
+        make = self._make
+        return (make(f"{self.kind}/{record_id}") for record_id in self._ids)
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and self._key(key) in self._items
+        return isinstance(key, str) and self._key(key) in self._known
 
     def __repr__(self) -> str:
         return f"<Collection {self.kind}: {len(self)} records>"
@@ -48,7 +55,9 @@ class Collection(Generic[R]):
         if stone is not None and stone.get("status") == "removed":
             raise UnknownIdError(f"{self.kind} record {key!r} was removed: {stone.get('reason', {}).get('en', '')}")
         if item is None:
-            close = difflib.get_close_matches(self._key(key), list(self._items), n=3, cutoff=0.5)
+            import difflib
+
+            close = difflib.get_close_matches(self._key(key), self._ids, n=3, cutoff=0.5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise UnknownIdError(f"no {self.kind} record {key!r}{hint}")
         return item
@@ -57,10 +66,13 @@ class Collection(Generic[R]):
         """The record with this id, or `default`. A renamed id returns its new record with a MovedRecordWarning."""
         if not isinstance(key, str):
             raise TypeError(f"a record id is a string, not {type(key).__name__}")
-        found = self._items.get(self._key(key))
+        record_id = self._key(key)
+        found: R | None = self._make(f"{self.kind}/{record_id}") if record_id in self._known else None
         if found is None:
-            stone = self._tombstones.get(self._key(key))
+            stone = self._tombstones.get(record_id)
             if stone is not None and stone.get("status") == "moved" and self._redirect is not None:
+                import warnings
+
                 target = stone["redirect_to"]
                 warnings.warn(f"{self.kind}/{self._key(key)} moved to {target}; use the new id",
                               MovedRecordWarning, stacklevel=3)
@@ -69,7 +81,7 @@ class Collection(Generic[R]):
         return found if found is not None else default
 
     def ids(self) -> list[str]:
-        return list(self._items)
+        return list(self._ids)
 
     def filter(self, *, confidence: str | None = None, tag: str | None = None, format: str | None = None,
                identifier: str | None = None) -> list[R]:
@@ -82,9 +94,9 @@ class Collection(Generic[R]):
             tests.append(lambda rec: tag in rec.tags)
         if format is not None:
             _choose("format", format, FORMATS)
-            tests.append(lambda rec: isinstance(rec, Rule) and format in rec.formats())
+            tests.append(lambda rec: hasattr(rec, "formats") and format in rec.formats())
         if identifier is not None:
-            tests.append(lambda rec: isinstance(rec, Rule) and any(identifier in ops for ops in rec.identifiers.values()))
+            tests.append(lambda rec: any(identifier in ops for ops in getattr(rec, "identifiers", {}).values()))
         return [rec for rec in self if all(test(rec) for test in tests)]
 
 

@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+PACKAGED = os.path.join(os.path.dirname(__file__), "data", "kb.json")
+
+
+def _packaged_text() -> str:
+    """The packaged kb.json: read as a plain file when it is one (fast), else through importlib.resources
+    (a zipped install)."""
+    if os.path.isfile(PACKAGED):
+        with open(PACKAGED, encoding="utf-8") as handle:
+            return handle.read()
+    from importlib import resources
+
+    return resources.files("ane_kb").joinpath("data/kb.json").read_text(encoding="utf-8")
 
 REQUIRED_TOP = ("meta", "vocab", "records")
 
 
-def read_export(path: str | Path | None = None) -> dict[str, Any]:
+def read_export(path: str | PathLike[str] | None = None) -> dict[str, Any]:
     """The export as a dict: the packaged kb.json, or the file at `path`."""
     try:
         if path is None:
-            text = resources.files("ane_kb").joinpath("data/kb.json").read_text(encoding="utf-8")
+            text = _packaged_text()
             where = "the packaged kb.json"
         else:
-            text = Path(path).read_text(encoding="utf-8")
+            with open(os.fspath(path), encoding="utf-8") as handle:
+                text = handle.read()
             where = str(path)
     except FileNotFoundError:
         raise DataError(f"{path or 'the packaged kb.json'}: file not found") from None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from .collection import Collection
 from .errors import AmbiguousNameError, UnknownIdError
-from .records import Device
+
+if TYPE_CHECKING:
+    from .records import Device
 
 _NOISE = re.compile(r"[^a-z0-9]+")
 _YEAR = re.compile(r"\b(?:early |late |mid )?(20[0-9]{2})\b", re.I)
@@ -20,12 +23,18 @@ def normalise(name: str) -> str:
     return _NOISE.sub("", name.lower().replace("+", "plus"))
 
 
-class DeviceCollection(Collection[Device]):
-    def __init__(self, items: Mapping[str, Device], tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+class DeviceCollection(Collection["Device"]):
+    def __init__(self, ids: list[str], make: Callable[[str], Any],
+                 tombstones: Mapping[str, Mapping[str, Any]] | None = None,
                  redirect: Callable[[str], Any] | None = None) -> None:
-        super().__init__("device", items, tombstones, redirect)
+        super().__init__("device", ids, make, tombstones, redirect)
         self._exact: dict[str, list[Device]] = {}
         self._index: dict[str, list[Device]] = {}
+
+    def _build_index(self) -> None:
+        """Names and aliases, as written and with the year, normalised: built on the first look-up."""
+        if self._index:
+            return
         for device in self:
             for label in (device.name, *device.aliases):
                 _add(self._exact, normalise(label), device)
@@ -38,6 +47,7 @@ class DeviceCollection(Collection[Device]):
             raise ValueError("a device name must be a non-empty string")
         if name in self:
             return [self[name]]
+        self._build_index()
         key = normalise(name)
         found = self._exact.get(key) or self._index.get(key, [])
         if not found:
@@ -56,6 +66,8 @@ class DeviceCollection(Collection[Device]):
             labels = tuple(f"{d.name} ({d.year}) [{d.id}]" for d in found)
             raise AmbiguousNameError(f"{name!r} could mean {len(found)} devices: {'; '.join(labels)}; add the year "
                                      f"or use an id", tuple(d.id for d in found))
+        import difflib
+
         close = difflib.get_close_matches(normalise(name), list(self._index), n=5, cutoff=0.6)
         names = list(dict.fromkeys(f"{d.name} ({d.year})" for key in close for d in self._index[key]))
         hint = f"; did you mean {', '.join(names)}?" if names else ""

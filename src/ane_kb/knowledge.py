@@ -2,76 +2,96 @@
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cached_property
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import build
 from .collection import Collection
 from .device_lookup import DeviceCollection
 from .errors import DataError, MovedRecordWarning, UnknownIdError
 from .matching import RuleCollection
-from .records import Anecdote, Chip, Device, HowTo, Record, Rule
 from .render import render_condition
+
+if TYPE_CHECKING:
+    from os import PathLike
+
+    from .records import Anecdote, Chip, Device, HowTo, Record, Rule
+
+BASE_FIELDS = ("id", "kind", "title", "summary", "confidence", "sources")
 
 
 class KnowledgeBase:
-    """One export (the packaged kb.json unless another is given), as typed collections."""
+    """One export (the packaged kb.json unless another is given), as typed collections.
+
+    Records are built when first used; a malformed record raises DataError then."""
 
     def __init__(self, document: Mapping[str, Any], where: str = "kb.json") -> None:
         self.document = document
+        self.where = where
         self.meta: Mapping[str, Any] = document["meta"]
         self.vocab: Mapping[str, Any] = document["vocab"]
         settings = self.meta.get("settings", {})
         self.site_url: str = str(settings.get("site_url", "")).rstrip("/")
         self.data_version: str = str(self.meta.get("data_version", ""))
+        self.tombstones: Mapping[str, Mapping[str, Any]] = document.get("tombstones", {})
+        self._raw: Mapping[str, Any] = document["records"]
         self._records: dict[str, Record] = {}
         self._identifiers: dict[str, frozenset[str]] = {}
-        for ref, data in document["records"].items():
-            try:
-                self._records[ref] = build.record(ref, data, self.record, self.site_url)
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise DataError(f"{where}: record {ref} is malformed ({exc.__class__.__name__}: {exc})") from None
-        self.tombstones: Mapping[str, Mapping[str, Any]] = document.get("tombstones", {})
-        by_kind: dict[str, dict[str, Any]] = {}
-        for record in self._records.values():
-            by_kind.setdefault(record.kind, {})[record.id] = record
-        stones, redirect = self.tombstones, self.record
-        self.chips: Collection[Chip] = Collection("chip", by_kind.get("chip", {}), stones, redirect)
-        self.devices = DeviceCollection(by_kind.get("device", {}), stones, redirect)
-        self.rules = RuleCollection("layer-rule", by_kind.get("layer-rule", {}), self, stones)
-        self.precision = RuleCollection("precision", by_kind.get("precision", {}), self, stones)
-        self.anecdotes: Collection[Anecdote] = Collection("anecdote", by_kind.get("anecdote", {}), stones, redirect)
-        self.howtos: Collection[HowTo] = Collection("howto", by_kind.get("howto", {}), stones, redirect)
+        by_kind: dict[str, list[str]] = {}
+        for ref, data in self._raw.items():
+            if not isinstance(data, dict) or any(key not in data for key in BASE_FIELDS):
+                raise DataError(f"{where}: record {ref} is malformed (it lacks one of {', '.join(BASE_FIELDS)})")
+            kind, _, record_id = ref.partition("/")
+            by_kind.setdefault(kind, []).append(record_id)
+        stones, make = self.tombstones, self.record
+        self.chips: Collection[Chip] = Collection("chip", by_kind.get("chip", []), make, stones, make)
+        self.devices = DeviceCollection(by_kind.get("device", []), make, stones, make)
+        self.rules = RuleCollection("layer-rule", by_kind.get("layer-rule", []), self, stones)
+        self.precision = RuleCollection("precision", by_kind.get("precision", []), self, stones)
+        self.anecdotes: Collection[Anecdote] = Collection("anecdote", by_kind.get("anecdote", []), make, stones, make)
+        self.howtos: Collection[HowTo] = Collection("howto", by_kind.get("howto", []), make, stones, make)
+
+    def _build(self, ref: str) -> Record:
+        from . import build
+
+        try:
+            record = build.record(ref, self._raw[ref], self.record, self.site_url)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DataError(f"{self.where}: record {ref} is malformed ({exc.__class__.__name__}: {exc})") from None
+        self._records[ref] = record
+        return record
 
     def record(self, ref: str) -> Record:
         """A record by kind/id, or by a bare id that is unique across kinds. A renamed id returns its new
         record with a MovedRecordWarning; a removed one raises UnknownIdError with the reason."""
         if ref in self._records:
             return self._records[ref]
+        if ref in self._raw:
+            return self._build(ref)
         stone = self.tombstones.get(ref)
         if stone is not None:
             if stone["status"] == "moved":
+                import warnings
+
                 warnings.warn(f"{ref} moved to {stone['redirect_to']}; use the new id", MovedRecordWarning, stacklevel=2)
                 return self.record(stone["redirect_to"])
             raise UnknownIdError(f"{ref} was removed: {stone.get('reason', {}).get('en', '')}")
-        hits = [rec for rec in self._records.values() if rec.id == ref]
+        hits = [full for full in self._raw if full.partition("/")[2] == ref]
         if len(hits) == 1:
-            return hits[0]
+            return self.record(hits[0])
         if hits:
-            raise UnknownIdError(f"id {ref!r} is used by several kinds: {', '.join(h.ref for h in hits)}; write kind/id")
+            raise UnknownIdError(f"id {ref!r} is used by several kinds: {', '.join(hits)}; write kind/id")
         import difflib
-        close = difflib.get_close_matches(ref, list(self._records), n=3, cutoff=0.5)
+
+        close = difflib.get_close_matches(ref, list(self._raw), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise UnknownIdError(f"no record {ref!r}{hint}")
 
-    def __iter__(self) -> Any:
-        return iter(self._records.values())
+    def __iter__(self) -> Iterator[Record]:
+        return (self.record(ref) for ref in self._raw)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._raw)
 
     @cached_property
     def parameters(self) -> Mapping[str, Mapping[str, Any]]:
@@ -99,6 +119,8 @@ class KnowledgeBase:
 
     def coreml_can_use_ane(self, target: str | Chip | Device) -> bool:
         """Whether Core ML can use the ANE: for a chip, or for every chip a device was sold with."""
+        from .records import Chip, Device
+
         if isinstance(target, str):
             chip = self.chips.get(target)
             target = chip if chip is not None else self.devices.lookup(target)
@@ -109,7 +131,7 @@ class KnowledgeBase:
         raise TypeError(f"expected a device name, a chip id, a Chip or a Device, not {type(target).__name__}")
 
 
-def load(path: str | Path | None = None) -> KnowledgeBase:
+def load(path: str | PathLike[str] | None = None) -> KnowledgeBase:
     """A knowledge base from an export file (the packaged kb.json when no path is given)."""
     from .data import read_export
 

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .collection import FORMATS, Collection
 from .conditions import Evaluator, Outcome, compile_condition, fits_type, leaves
 from .platforms import in_range, parse_os
-from .records import Chip, Rule
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
+    from .records import Chip, Rule
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A rule whose condition held (`certain`) or could not be decided (`unknown` clauses)."""
 
     rule: Rule
@@ -38,12 +35,12 @@ class Match:
         return self.outcome.unknown
 
 
-class RuleCollection(Collection[Rule]):
+class RuleCollection(Collection["Rule"]):
     """Rules with look-ups by op and parameters."""
 
-    def __init__(self, kind: str, items: Mapping[str, Rule], kb: KnowledgeBase,
+    def __init__(self, kind: str, ids: list[str], kb: KnowledgeBase,
                  tombstones: Mapping[str, Mapping[str, Any]] | None = None) -> None:
-        super().__init__(kind, items, tombstones, kb.record)
+        super().__init__(kind, ids, kb.record, tombstones, kb.record)
         self._kb = kb
         self._candidates: dict[tuple[str, str, str | None, bool], list[Rule]] = {}
         self._valid: dict[str, frozenset[str]] = {}
@@ -127,6 +124,8 @@ class RuleCollection(Collection[Rule]):
     def _check_op(self, fmt: str, op: str) -> None:
         known = self._kb.identifiers(fmt)
         if op not in known:
+            import difflib
+
             close = difflib.get_close_matches(op, sorted(known), n=5)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise ValueError(f"unknown {fmt} op {op!r}{hint}")

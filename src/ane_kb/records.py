@@ -6,14 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .langs import LANGS, check_lang  # noqa: F401  (re-exported)
+
 Lang = Literal["en", "zh"]
-LANGS: tuple[str, ...] = ("en", "zh")
-
-
-def check_lang(lang: str) -> Lang:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; choose one of: {', '.join(LANGS)}")
-    return lang  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

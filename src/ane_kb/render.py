@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .conditions import operator_of
-from .records import check_lang
+from .langs import check_lang
 
 _EN = {"eq": "is {v}", "ne": "is not {v}", "lt": "is less than {v}", "le": "is at most {v}",
        "gt": "is greater than {v}", "ge": "is at least {v}", "in": "is one of {v}"}
