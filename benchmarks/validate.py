@@ -34,7 +34,7 @@ def median_seconds(work: Callable[[], object], runs: int) -> float:
 
 def parse_floor(kb_dir: Path) -> None:
     for path in sorted(kb_dir.rglob("*.yaml")):
-        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+        yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # noqa: the floor is a plain safe parse
 
 
 def validate(kb_dir: Path) -> int:
