@@ -10,7 +10,7 @@ from ane_kb.records import Precision, Record
 from . import describe
 from .record_pages import badge
 from .safe_markdown import escape_html
-from .words import KIND_INTRO, KIND_NAMES, W
+from .words import DEVICE_TYPES, KIND_INTRO, KIND_NAMES, W
 
 Cell = tuple[str, str]  # (html, sort value)
 FAMILIES = {"a-series": "A", "m-series": "M", "s-series": "S", "intel": "Intel"}
@@ -67,7 +67,8 @@ def _device_rows(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> tuple[
         names = " ".join([device.name, *device.aliases])
         title_html, _ = _title(device, lang, device.name)
         rows.append([(title_html + f'<span class="ane-aliases" hidden>{escape_html(names)}</span>', device.name.lower()),
-                     _cell(str(device.year), str(device.year)), _cell(device.device_type), _cell(chips),
+                     _cell(str(device.year), str(device.year)),
+                     _cell(DEVICE_TYPES[lang].get(device.device_type, device.device_type)), _cell(chips),
                      _yes_no(kb.coreml_can_use_ane(device), lang), _confidence(device, labels)])
     headers = [(w["title"], "text"), (w["year"], "number"), (w["type"], "text"), (w["chips"], "text"),
                (w["usable"], "text"), (w["confidence"], "text")]

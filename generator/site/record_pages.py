@@ -7,7 +7,7 @@ from ane_kb.records import Anecdote, Chip, Device, HowTo, Precision, Record, Rul
 
 from . import describe
 from .safe_markdown import escape_html, escape_inline, escape_prose
-from .words import KIND_ONE, W
+from .words import DEVICE_TYPES, KIND_ONE, W
 
 
 def badge(level: str, label: str) -> str:
@@ -95,7 +95,8 @@ class RecordPage:
     def _device(self, device: Device) -> list[str]:
         w = self.w
         chips = ", ".join(link(ref, self.chip_names.get(ref, ref)) for ref in device.chip_refs)
-        rows = [[w["year"], str(device.year)], [w["type"], device.device_type], [w["chips"], chips],
+        rows = [[w["year"], str(device.year)], [w["type"], DEVICE_TYPES[self.lang].get(device.device_type, device.device_type)],
+                [w["chips"], chips],
                 [w["has_ane"], w["yes"] if device.has_ane else w["no"]],
                 [w["third_party"], w["yes"] if device.runs_third_party_coreml else w["no"]],
                 [w["usable"], w["yes"] if self.kb.coreml_can_use_ane(device) else w["no"]]]

@@ -94,3 +94,9 @@ TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown uni
            "zh": {"cpu": "CPU", "gpu": "GPU", "unknown": "未知的计算单元"}}
 PLATFORMS = {"ios": "iOS", "ipados": "iPadOS", "macos": "macOS", "watchos": "watchOS", "tvos": "tvOS",
              "visionos": "visionOS"}
+DEVICE_TYPES = {
+    "en": {"iphone": "iPhone", "ipad": "iPad", "ipod": "iPod", "mac": "Mac", "watch": "Apple Watch", "tv": "Apple TV",
+           "vision": "Vision", "display": "display", "speaker": "speaker", "dev-kit": "developer kit"},
+    "zh": {"iphone": "iPhone", "ipad": "iPad", "ipod": "iPod", "mac": "Mac", "watch": "Apple Watch", "tv": "Apple TV",
+           "vision": "Vision", "display": "显示器", "speaker": "音箱", "dev-kit": "开发者套件"},
+}
