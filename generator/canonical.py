@@ -9,7 +9,6 @@ Chinese text is never folded, because a folded line break reads as a space betwe
 from __future__ import annotations
 
 import io
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -208,10 +207,6 @@ def _longest_folded_line(value: Any) -> int:
     folds = list(getattr(value, "fold_pos", None) or [])
     bounds = [0, *[p + 1 for p in folds], len(value) + 1]
     return max(b - a - 1 for a, b in zip(bounds, bounds[1:]))
-
-
-def dump_json(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def fix_file(path: Path, kind: str, formatter: Formatter | None = None) -> bool:

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ane_kb.platforms import version_key
+
 from ..kb import Entry
 from ..problems import Problem
 from .context import Context
 
 NAME = "applicability"
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
 
 
 def check(ctx: Context) -> Iterator[Problem]:

@@ -65,7 +65,3 @@ def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ..
         for i, item in enumerate(value):
             yield from walk(item, path + (i,))
 
-
-def is_text(value: Any) -> bool:
-    """A bilingual text: a mapping with exactly the keys en and zh."""
-    return isinstance(value, dict) and set(value) == {"en", "zh"}

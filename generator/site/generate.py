@@ -11,7 +11,7 @@ from . import check_examples, history_pages, index_pages, other_pages
 from .record_pages import RecordPage
 
 ROOT = Path(__file__).resolve().parents[2]
-LANGS = ("en", "zh")
+from ane_kb.langs import LANGS
 GUIDES = {"en": ROOT / "CONTRIBUTING.md", "zh": ROOT / "CONTRIBUTING.zh.md"}
 
 

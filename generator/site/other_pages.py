@@ -7,12 +7,11 @@ from typing import Any
 
 from ane_kb import KnowledgeBase
 
+from ..readme_counts import KINDS, LEVELS
 from .record_pages import badge, link
 from .safe_markdown import escape_inline
 from .words import KIND_NAMES, W
 
-KINDS = ("chip", "device", "layer-rule", "precision", "howto", "anecdote")
-LEVELS = ("confirmed", "likely", "disputed", "speculative", "anecdotal")
 
 HOME = {
     "en": """# The Apple Neural Engine knowledge base

@@ -44,19 +44,10 @@ def operator_of(leaf: Condition) -> str:
 
 
 def evaluate(condition: Condition | None, params: Mapping[str, Any]) -> Outcome:
-    """Evaluate `condition` with `params`. No condition means the rule always applies."""
-    if condition is None:
-        return Outcome(True)
-    if "all" in condition:
-        return _combine([evaluate(c, params) for c in condition["all"]], want=False)
-    if "any" in condition:
-        return _combine([evaluate(c, params) for c in condition["any"]], want=True)
-    if "not" in condition:
-        inner = evaluate(condition["not"], params)
-        value = None if inner.value is None else not inner.value
-        fired = tuple(f"not ({r})" for r in inner.fired) if inner.value else ()
-        return Outcome(value, fired, inner.unknown)
-    return _leaf(condition, params)
+    """Evaluate `condition` with `params`. No condition means the rule always applies.
+
+    Where one condition is evaluated many times (the checker), compile it once with `compile_condition`."""
+    return compile_condition(condition)(params)
 
 
 def _combine(parts: list[Outcome], want: bool) -> Outcome:
@@ -74,18 +65,6 @@ def as_list(value: Any) -> list[Any]:
     if isinstance(value, (list, tuple)):
         return list(value)
     return [value]
-
-
-def _leaf(leaf: Condition, params: Mapping[str, Any]) -> Outcome:
-    name, op = leaf["param"], operator_of(leaf)
-    target = leaf[op]
-    if name not in params or params[name] is None:
-        return Outcome(None, unknown=(f"{name} is unknown",))
-    values = params[name] if isinstance(params[name], (list, tuple)) else (params[name],)
-    for value in values:
-        if compare(value, op, target):
-            return Outcome(True, (f"{name}={_fmt(params[name])}: {_fmt(value)} {SYMBOLS[op]} {_fmt(target)}",))
-    return _FALSE
 
 
 def compare(value: Any, op: str, target: Any) -> bool:
@@ -165,8 +144,7 @@ _TRUE = Outcome(True)
 
 
 def compile_condition(condition: Condition | None) -> Evaluator:
-    """The condition as a function of the parameters: the same results as `evaluate`, decided up front
-    which comparison each leaf makes. Used where one condition is evaluated many times (the checker)."""
+    """The condition as a function of the parameters, each leaf's comparison decided up front."""
     if condition is None:
         return lambda params: _TRUE
     for key, want in (("all", False), ("any", True)):

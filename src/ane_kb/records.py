@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .langs import LANGS, check_lang  # noqa: F401  (re-exported)
+from .langs import check_lang
 
 Lang = Literal["en", "zh"]
 

@@ -11,7 +11,7 @@ import pytest
 from tests.check.conftest import check_json, copy_package, run_check
 
 
-def _single_error(tmp: Path, bad: Path, good: Path, expected: str) -> None:
+def _single_error(bad: Path, good: Path, expected: str) -> None:
     report, result = check_json(str(bad), str(good))
     assert result.returncode == 2
     first, second = report["models"]
@@ -23,19 +23,19 @@ def _single_error(tmp: Path, bad: Path, good: Path, expected: str) -> None:
 
 
 def test_missing_file(tmp_path: Path, built: dict[str, Path]) -> None:
-    _single_error(tmp_path, tmp_path / "absent.mlmodel", built["nn_clean"], "file not found")
+    _single_error(tmp_path / "absent.mlmodel", built["nn_clean"], "file not found")
 
 
 def test_empty_file(tmp_path: Path, built: dict[str, Path]) -> None:
     empty = tmp_path / "empty.mlmodel"
     empty.write_bytes(b"")
-    _single_error(tmp_path, empty, built["nn_clean"], "is empty")
+    _single_error(empty, built["nn_clean"], "is empty")
 
 
 def test_random_bytes(tmp_path: Path, built: dict[str, Path]) -> None:
     noise = tmp_path / "noise.mlmodel"
     noise.write_bytes(bytes(range(256)) * 7)
-    _single_error(tmp_path, noise, built["nn_clean"], "not a Core ML model")
+    _single_error(noise, built["nn_clean"], "not a Core ML model")
 
 
 def test_truncated_protobuf(tmp_path: Path, built: dict[str, Path]) -> None:
@@ -52,27 +52,27 @@ def test_truncated_protobuf(tmp_path: Path, built: dict[str, Path]) -> None:
 def test_package_without_manifest(tmp_path: Path, built: dict[str, Path]) -> None:
     package = copy_package(built["mil_clean"], tmp_path / "m.mlpackage")
     (package / "Manifest.json").unlink()
-    _single_error(tmp_path, package, built["nn_clean"], "Manifest.json is missing")
+    _single_error(package, built["nn_clean"], "Manifest.json is missing")
 
 
 def test_package_without_weights_folder(tmp_path: Path, built: dict[str, Path]) -> None:
     package = copy_package(built["mil_clean"], tmp_path / "m.mlpackage")
     shutil.rmtree(package / "Data" / "com.apple.CoreML" / "weights")
-    _single_error(tmp_path, package, built["nn_clean"], "weights")
+    _single_error(package, built["nn_clean"], "weights")
 
 
 def test_compiled_model_folder(tmp_path: Path, built: dict[str, Path]) -> None:
     compiled = tmp_path / "m.mlmodelc"
     compiled.mkdir()
     (compiled / "model.espresso.net").write_text("{}", encoding="utf-8")
-    _single_error(tmp_path, compiled, built["nn_clean"], "point me at the .mlmodel or .mlpackage it came from")
+    _single_error(compiled, built["nn_clean"], "point me at the .mlmodel or .mlpackage it came from")
 
 
 @pytest.mark.parametrize(("name", "kind"), [("m.pt", "PyTorch"), ("m.onnx", "ONNX"), ("m.tflite", "TensorFlow Lite")])
 def test_other_frameworks(tmp_path: Path, built: dict[str, Path], name: str, kind: str) -> None:
     other = tmp_path / name
     other.write_bytes(b"\x00\x01not core ml")
-    _single_error(tmp_path, other, built["nn_clean"], "convert it with coremltools first")
+    _single_error(other, built["nn_clean"], "convert it with coremltools first")
     assert kind in check_json(str(other))[0]["models"][0]["error"]
 
 

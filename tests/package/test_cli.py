@@ -60,3 +60,11 @@ def test_broken_data_file_is_a_clear_error(tmp_path: Path) -> None:
     result = run("rules", "--data", str(broken))
     assert result.returncode == 2
     assert result.stderr.startswith(f"ane-kb: error: {broken}:1:2: not valid JSON")
+
+
+def test_version_names_the_package_and_the_data() -> None:
+    import ane_kb
+
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"ane-kb {ane_kb.__version__} (data {ane_kb.data_version})"

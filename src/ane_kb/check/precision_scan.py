@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .graph import Node
-from .report import Finding
+from .report import Finding, finding_for
 from .weights import BlobReader, Constant, WeightsUnreadable, mil_constants, nn_constants
 
 if TYPE_CHECKING:
@@ -79,13 +79,9 @@ class PrecisionScan:
         return findings
 
     def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:
-        record = self.kb.record(ref)
-        fix = getattr(record, "workaround", None)
-        return Finding(rule=ref, severity=severity, confidence=record.confidence,
-                       layer=constant.name if constant else None, op=constant.op if constant else None,
-                       path=constant.path if constant else "", values=values, unknown=[], message=message,
-                       fix=fix.text(self.lang) if fix else None, docs=record.url(self.lang),
-                       sources=[s.url for s in record.sources])
+        return finding_for(self.kb.record(ref), severity, message, self.lang, values=values,
+                           layer=constant.name if constant else None, op=constant.op if constant else None,
+                           path=constant.path if constant else "")
 
     def _findings(self, constant: Constant, counts: Counts) -> list[Finding]:
         zh = self.lang == "zh"

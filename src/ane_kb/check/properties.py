@@ -42,9 +42,6 @@ class ModelProperties:
             self._cache[name] = compute() if compute else UNKNOWN
         return self._cache[name]
 
-    def known(self) -> dict[str, Any]:
-        return {name: self(name) for name in self._compute if self(name) is not None}
-
     def _features(self) -> list[Any]:
         out = list(self.spec.description.input)
         for model in sub_models(self.spec):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..records import Record
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -24,10 +27,15 @@ class Finding:
     sources: list[str]
 
 
-@dataclass
-class Segment:
-    ane: bool
-    layers: list[str]
+def finding_for(record: Record, severity: str, message: str, lang: str, *, fix: bool = True, layer: str | None = None,
+                op: str | None = None, path: str = "", values: dict[str, Any] | None = None,
+                unknown: list[str] | None = None) -> Finding:
+    """A finding about `record`: its confidence, docs and sources filled in; its workaround as the fix."""
+    workaround = getattr(record, "workaround", None) if fix else None
+    return Finding(rule=record.ref, severity=severity, confidence=record.confidence, layer=layer, op=op, path=path,
+                   values=values or {}, unknown=unknown or [], message=message,
+                   fix=workaround.text(lang) if workaround else None, docs=record.url(lang),
+                   sources=[s.url for s in record.sources])
 
 
 @dataclass

@@ -16,7 +16,7 @@ from .graph import Node, model_kind, sub_models, walk
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .reader import ModelInputError, read_model
-from .report import Finding, ModelReport, Summary
+from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
 from .verdict import decide
 
@@ -68,7 +68,7 @@ class Checker:
         findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
-        findings += self._unknown_summary(unknown_ops)
+        findings += self._summary(unknown_ops, unknown=True)
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
@@ -135,7 +135,7 @@ class Checker:
                     flagged.add(index)
                     if moves_op_off_ane(match.rule):
                         off_nodes.add(index)
-        findings += self._positive_summary(positive_ops)
+        findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
 
     def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
@@ -150,19 +150,21 @@ class Checker:
                     findings.append(self._finding(hit.match, hit.chips, params, node))
         return findings
 
-    def _positive_summary(self, positive_ops: dict[str, list[Node]]) -> list[Finding]:
-        """Rules saying ops run on the ANE, and precision risks of an op type in general (no condition):
-        one note per rule, not one per op, since nothing about the particular op is evidence."""
+    def _summary(self, ops_by_rule: dict[str, list[Node]], unknown: bool) -> list[Finding]:
+        """One note per rule for many ops: rules saying ops run on the ANE and general precision risks of an op
+        type (nothing about the particular op is evidence), or rules a value was missing for (unknown=True)."""
         out = []
-        for ref, nodes in sorted(positive_ops.items()):
+        for ref, nodes in sorted(ops_by_rule.items()):
             rule = self.kb.record(ref)
-            assert isinstance(rule, Rule)
             ops = ", ".join(sorted({n.op for n in nodes}))
-            message = (f"{rule.title.zh}：涉及 {len(nodes)} 个层或算子（{ops}）" if self.lang == "zh"
-                       else f"{rule.title.en}: applies to {len(nodes)} layer(s) or op(s) ({ops})")
-            out.append(Finding(rule=ref, severity="info", confidence=rule.confidence, layer=None, op=None, path="",
-                               values={}, unknown=[], message=message, fix=None, docs=rule.url(self.lang),
-                               sources=[s.url for s in rule.sources]))
+            if unknown:
+                message = (f"{rule.title.zh}：{len(nodes)} 个层或算子（{ops}）缺少判断所需的数据，无法检查" if self.lang == "zh"
+                           else f"{rule.title.en}: could not be checked for {len(nodes)} layer(s) or op(s) ({ops})")
+            else:
+                message = (f"{rule.title.zh}：涉及 {len(nodes)} 个层或算子（{ops}）" if self.lang == "zh"
+                           else f"{rule.title.en}: applies to {len(nodes)} layer(s) or op(s) ({ops})")
+            clauses = sorted({f"{leaf['param']} is unknown" for leaf in leaves(getattr(rule, "condition", None))})
+            out.append(finding_for(rule, "info", message, self.lang, fix=False, unknown=clauses if unknown else None))
         return out
 
     def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
@@ -172,11 +174,8 @@ class Checker:
         used = {leaf["param"] for leaf in leaves(rule.condition)}
         shown = {k: v for k, v in values.items() if k in used}
         message = self._message(rule, match, chips)
-        return Finding(rule=rule.ref, severity=level, confidence=rule.confidence,
-                       layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "",
-                       values=shown, unknown=list(match.unknown), message=message,
-                       fix=rule.workaround.text(self.lang) if rule.workaround else None,
-                       docs=rule.url(self.lang), sources=[s.url for s in rule.sources])
+        return finding_for(rule, level, message, self.lang, values=shown, unknown=list(match.unknown),
+                           layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "")
 
     def _message(self, rule: Rule, match: Match, chips: list[str]) -> str:
         zh = self.lang == "zh"
@@ -206,25 +205,6 @@ class Checker:
                             findings[match.rule.ref] = self._finding(match, [chip] if chip else [], params, None)
         return list(findings.values())
 
-    def _unknown_summary(self, unknown_ops: dict[str, list[Node]]) -> list[Finding]:
-        out = []
-        for ref, nodes in sorted(unknown_ops.items()):
-            rule = self.kb.record(ref)
-            assert isinstance(rule, Rule)
-            clauses = sorted({u for n in nodes for u in self._unknown_clauses(rule)})
-            ops = sorted({n.op for n in nodes})
-            if self.lang == "zh":
-                message = f"{rule.title.zh}：{len(nodes)} 个层或算子（{', '.join(ops)}）缺少判断所需的数据，无法检查"
-            else:
-                message = f"{rule.title.en}: could not be checked for {len(nodes)} layer(s) or op(s) ({', '.join(ops)})"
-            out.append(Finding(rule=ref, severity="info", confidence=rule.confidence, layer=None, op=None, path="",
-                               values={}, unknown=clauses, message=message, fix=None, docs=rule.url(self.lang),
-                               sources=[s.url for s in rule.sources]))
-        return out
-
-    def _unknown_clauses(self, rule: Rule) -> list[str]:
-        return [f"{leaf['param']} is unknown" for leaf in leaves(rule.condition)]
-
     def _target_findings(self) -> list[Finding]:
         out = []
         for chip in self.target.chips:
@@ -236,9 +216,7 @@ class Checker:
             name = self.target.label or chip.title.text(self.lang)
             message = (f"Core ML 无法使用 {name} 的神经引擎：整个模型都会在 CPU 或 GPU 上运行" if self.lang == "zh"
                        else f"Core ML cannot use the Neural Engine of {name}: the whole model runs on the CPU or GPU")
-            out.append(Finding(rule=record.ref, severity="error", confidence=record.confidence, layer=None, op=None,
-                               path="", values={}, unknown=[], message=message, fix=None, docs=record.url(self.lang),
-                               sources=[s.url for s in record.sources]))
+            out.append(finding_for(record, "error", message, self.lang, fix=False))
             break
         return out
 
