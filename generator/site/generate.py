@@ -6,12 +6,12 @@ import shutil
 from pathlib import Path
 
 from ane_kb import KnowledgeBase
+from ane_kb.langs import LANGS
 
 from . import check_examples, history_pages, index_pages, other_pages
 from .record_pages import RecordPage
 
 ROOT = Path(__file__).resolve().parents[2]
-from ane_kb.langs import LANGS
 GUIDES = {"en": ROOT / "CONTRIBUTING.md", "zh": ROOT / "CONTRIBUTING.zh.md"}
 
 
