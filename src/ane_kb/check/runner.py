@@ -15,7 +15,7 @@ from . import extract
 from .graph import Node, model_kind, sub_models, walk
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
-from .reader import ModelInputError, read_model
+from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
 from .verdict import decide
