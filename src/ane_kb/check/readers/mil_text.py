@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..proto import modules
+from ..proto import ProtoUnavailable, modules
 
 GRAMMAR = Path(__file__).with_name("mil.lark")
 
@@ -73,7 +73,8 @@ def _parser() -> Any:
     try:
         from lark import Lark
     except ImportError:
-        raise ImportError("reading a compiled ML Program needs Lark: pip install 'ane-kb[check]'") from None
+        raise ProtoUnavailable("ane-kb check needs Lark to read a compiled ML Program: pip install 'ane-kb[check]'") \
+            from None
     return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", maybe_placeholders=False,
                 propagate_positions=False)
 
