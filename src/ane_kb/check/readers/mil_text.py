@@ -88,7 +88,9 @@ def parse(text: str) -> tuple[Any, Parsed]:
     except UnexpectedEOF:
         raise MilSyntaxError("the text ends before the program does (truncated?)") from None
     except UnexpectedToken as exc:
-        found = "the end of the text" if exc.token.type == "$END" else repr(str(exc.token)[:40])
+        if exc.token.type == "$END":
+            raise MilSyntaxError("the text ends before the program does (truncated?)") from None
+        found = repr(str(exc.token)[:40])
         raise MilSyntaxError(f"line {exc.line}, column {exc.column}: unexpected {found}") from None
     except UnexpectedCharacters as exc:
         raise MilSyntaxError(f"line {exc.line}, column {exc.column}: unexpected character {exc.char!r}") from None

@@ -68,7 +68,7 @@ def _missing_part(folder: Path, metadata: dict[str, Any]) -> str:
     kind = str(metadata.get("modelType", {}).get("name", "")) if isinstance(metadata.get("modelType"), dict) else ""
     if "mlProgram" in kind or (folder / "weights").is_dir():
         return "model.mil"
-    if "neuralNetwork" in kind.lower() or any((folder / f"model.espresso.{s}").exists() for s in ("shape", "weights")):
+    if "neuralnetwork" in kind.lower() or any((folder / f"model.espresso.{s}").exists() for s in ("shape", "weights")):
         return "model.espresso.net"
     return "model.mil or model.espresso.net"
 
