@@ -401,3 +401,14 @@ def test_a_compiled_pipeline_reads_every_model(tmp_path: Path, built: dict[str, 
     report = check_model(folder).to_dict()
     assert report["error"] is None and report["format"] == "pipeline"
     assert {f["path"] for f in report["findings"] if f["rule"] == "layer-rule/dilated-convolution"} == {"models[0]"}
+
+
+def test_a_bare_list_argument_takes_the_type_its_values_imply() -> None:
+    text = HEADER_13 + """{ func main<ios18>(tensor<fp32, [1, 4, 1, 8]> x) {
+        tensor<fp32, [1, 4, 1, 8]> y = max_pool(kernel_sizes = [1, 1], strides = [[1], [1]], pad_type = string("valid"), x = x);
+    } -> (y); }"""
+    program, _ = parse(text)
+    pool = _ops(program)["y"]
+    value = pool.inputs["kernel_sizes"].arguments[0].value
+    assert decode(value) == [1, 1] and value.type.tensorType.dataType == 23
+    assert [d.constant.size for d in pool.inputs["strides"].arguments[0].value.type.tensorType.dimensions] == [2, 1]

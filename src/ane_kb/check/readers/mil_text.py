@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..proto import ProtoUnavailable, modules
 
@@ -171,6 +171,8 @@ class _Builder:
             added = argument.arguments.add()
             if _is(item, "name_binding"):
                 added.name = str(item.children[0])
+            elif _is(item, "untyped"):
+                added.value.CopyFrom(self.value(_implied([self._literal(c) for c in item.children])))
             else:
                 added.value.CopyFrom(self.value(self._typed(item)))
 
@@ -345,6 +347,23 @@ def _flatten(literal: Any) -> list[Any]:
     if isinstance(literal, Blob) or isinstance(literal, tuple):
         raise MilSyntaxError("a tensor value holds a reference or an entry where a number was expected")
     return [literal]
+
+
+def _implied(items: list[Any]) -> Typed:
+    """A bare list literal as a tensor of the type its values imply (int32, fp32, bool or string)."""
+    values, dims, level = _flatten(items), [], cast(Any, items)
+    while isinstance(level, list):
+        dims.append(len(level))
+        level = level[0] if level else None
+    if values and all(isinstance(v, bool) for v in values):
+        dtype = "bool"
+    elif values and all(isinstance(v, str) for v in values):
+        dtype = "string"
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        dtype = "int32"
+    else:
+        dtype = "fp32"
+    return Typed(MilType("tensor", (MilType(dtype), Shape(tuple(dims)))), [items])
 
 
 def _scalar(literal: list[Any]) -> Any:
