@@ -26,7 +26,7 @@ def check(ctx: Context) -> Iterator[Problem]:
                 yield from _known(ctx, entry, example["format"], example["op"], ("examples", i, "op"))
     for name, param in ctx.kb.parameters.items():
         extract = param.data.get("extract")
-        for fmt in ("neuralnetwork", "mlprogram"):
+        for fmt in ("neuralnetwork", "mlprogram", "coreai"):
             ops = extract.get(fmt) if isinstance(extract, dict) else None
             for op in ops if isinstance(ops, dict) else {}:
                 if op != "*":
@@ -37,5 +37,5 @@ def _known(ctx: Context, entry: Entry, fmt: str, name: Any, at: tuple[Any, ...],
     if isinstance(name, str) and name not in ctx.identifiers[fmt]:
         close = difflib.get_close_matches(name, sorted(ctx.identifiers[fmt]), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        label = "NeuralNetwork layer type" if fmt == "neuralnetwork" else "ML Program op type"
+        label = {"neuralnetwork": "NeuralNetwork layer type", "coreai": "Core AI op type"}.get(fmt, "ML Program op type")
         yield entry.problem(NAME, f"'{name}' is not a known {label}{hint}", at, key=key)

@@ -86,9 +86,9 @@ W = {
 }
 EFFECTS = {
     "en": {"falls-back": "falls back", "may-fall-back": "may fall back", "runs-on-ane": "runs on the ANE",
-           "loses-precision": "loses precision", "fails-to-compile": "fails to compile"},
+           "slows-on-ane": "runs on the ANE with overhead", "loses-precision": "loses precision", "fails-to-compile": "fails to compile"},
     "zh": {"falls-back": "回退", "may-fall-back": "可能回退", "runs-on-ane": "可在神经引擎上运行",
-           "loses-precision": "损失精度", "fails-to-compile": "编译失败"},
+           "slows-on-ane": "可在神经引擎上运行，但有额外开销", "loses-precision": "损失精度", "fails-to-compile": "编译失败"},
 }
 TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown unit"},
            "zh": {"cpu": "CPU", "gpu": "GPU", "unknown": "未知的计算单元"}}

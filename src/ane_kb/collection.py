@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 R = TypeVar("R", bound="Record")
 
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
-FORMATS = ("neuralnetwork", "mlprogram")
+FORMATS = ("neuralnetwork", "mlprogram", "coreai")
 
 
 class Collection(Generic[R]):

@@ -12,7 +12,7 @@ from ..knowledge import KnowledgeBase
 from ..matching import Match
 from ..records import Chip, Device, Precision, Rule
 from . import extract
-from .graph import Node, model_kind, sub_models, walk
+from .graph import Node
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .readers import ModelInputError, read_model
@@ -40,8 +40,8 @@ class Checker:
     def __init__(self, kb: KnowledgeBase, target: Target, lang: str = "en", ignore: Iterable[str] = ()) -> None:
         self.kb, self.target, self.lang = kb, target, lang
         self.ignore = {self._ref(r) for r in ignore}
-        covered = {op for rule in [*kb.rules, *kb.precision] for ops in rule.identifiers.values() for op in ops}
-        self.covered = covered
+        self.covered = {(fmt, op) for rule in [*kb.rules, *kb.precision] for fmt, ops in rule.identifiers.items()
+                        for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
 
     def _ref(self, name: str) -> str:
@@ -52,14 +52,13 @@ class Checker:
             loaded = read_model(path)
         except ModelInputError as exc:
             return ModelReport(shown, "other", error=exc.text(self.lang), verdict="unknown")
-        kind = model_kind(loaded.spec)
-        report = ModelReport(shown, kind)
-        formats = self._formats(loaded.spec)
+        report = ModelReport(shown, loaded.kind())
+        formats = loaded.formats()
         if not formats:
             report.verdict = "not-applicable"
             report.message = self._not_applicable(loaded.spec)
             return report
-        everything = list(walk(loaded.spec))
+        everything = loaded.nodes()
         nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
         findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
@@ -72,16 +71,10 @@ class Checker:
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted(({n.op for n in nodes} - self.covered) | set(loaded.notes)),
+                                 uncovered_ops=sorted({n.op for n in nodes if (n.format, n.op) not in self.covered} | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
-
-    def _formats(self, spec: Any) -> list[str]:
-        kind = model_kind(spec)
-        if kind in ("neuralnetwork", "mlprogram"):
-            return [kind]
-        return sorted({f for model in sub_models(spec) for f in self._formats(model)})
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
@@ -175,7 +168,8 @@ class Checker:
         shown = {k: v for k, v in values.items() if k in used}
         message = self._message(rule, match, chips)
         return finding_for(rule, level, message, self.lang, values=shown, unknown=list(match.unknown),
-                           layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "")
+                           layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "",
+                           source=node.source if node else None)
 
     def _message(self, rule: Rule, match: Match, chips: list[str]) -> str:
         zh = self.lang == "zh"

@@ -15,6 +15,8 @@ def severity(rule: Rule, certain: bool, observed_only_older: bool) -> str:
     effect = rule.effect.kind if rule.effect else None
     if effect == "runs-on-ane" or effect is None:
         return "info"
+    if effect == "slows-on-ane" and rule.scope == "model":
+        return "info"  # a cost of the model's layout as a whole: advice, with no op to move
     if not certain:
         return "info"
     if effect in OFF_ANE and rule.confidence in FIRM and not observed_only_older:

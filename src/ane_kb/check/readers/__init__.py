@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..graph import Node
 
 MESSAGES = {
     "en": {
@@ -30,6 +33,18 @@ MESSAGES = {
         "missing_model": "not a valid .mlpackage: its model file Data/{item} is missing",
         "no_weights": "not a valid .mlpackage: the weights folder is missing",
         "not_a_package": "this folder is not an .mlpackage (it has no Manifest.json); point me at a .mlmodel file or a .mlpackage folder",
+        "aimodel_not_folder": "a Core AI model (.aimodel) is a folder, and this is a file",
+        "aimodel_missing_part": "not a complete Core AI model: {part} is missing",
+        "aimodel_outside": "not a valid Core AI model: {part} points outside the model folder",
+        "aimodel_not_bytecode": "not a valid Core AI model: main.mlirb is not MLIR bytecode",
+        "aimodel_bad_hash": "not a valid Core AI model: main.hash does not match main.mlirb (changed or truncated after saving)",
+        "aimodel_bad_metadata": "not a valid Core AI model: metadata.json cannot be read",
+        "aimodel_crashed": "main.mlirb cannot be read: the Core AI parser crashed ({why})",
+        "aimodel_timeout": "main.mlirb cannot be read: the Core AI parser did not finish within {seconds} s",
+        "aimodel_refused": "main.mlirb cannot be read: {why}",
+        "aimodel_no_library": "reading Core AI models (.aimodel) needs the Core AI extra: pip install 'ane-kb[coreai]'",
+        "aimodelc": "this is an ahead-of-time compiled Core AI model (.aimodelc); point me at the .aimodel it was compiled from",
+        "pte": "this is an ExecuTorch program (.pte), not a Core AI model; save the model as an .aimodel with coreai-torch and check that",
     },
     "zh": {
         "missing": "找不到文件",
@@ -50,6 +65,18 @@ MESSAGES = {
         "missing_model": "不是有效的 .mlpackage：缺少其模型文件 Data/{item}",
         "no_weights": "不是有效的 .mlpackage：缺少 weights 文件夹",
         "not_a_package": "这个文件夹不是 .mlpackage（其中没有 Manifest.json）；请指定 .mlmodel 文件或 .mlpackage 文件夹",
+        "aimodel_not_folder": "Core AI 模型（.aimodel）是一个文件夹，而这是一个文件",
+        "aimodel_missing_part": "Core AI 模型不完整：缺少 {part}",
+        "aimodel_outside": "不是有效的 Core AI 模型：{part} 指向模型文件夹之外",
+        "aimodel_not_bytecode": "不是有效的 Core AI 模型：main.mlirb 不是 MLIR 字节码",
+        "aimodel_bad_hash": "不是有效的 Core AI 模型：main.hash 与 main.mlirb 不符（保存后被改动或截断）",
+        "aimodel_bad_metadata": "不是有效的 Core AI 模型：无法读取 metadata.json",
+        "aimodel_crashed": "无法读取 main.mlirb：Core AI 解析器崩溃了（{why}）",
+        "aimodel_timeout": "无法读取 main.mlirb：Core AI 解析器在 {seconds} 秒内没有完成",
+        "aimodel_refused": "无法读取 main.mlirb：{why}",
+        "aimodel_no_library": "读取 Core AI 模型（.aimodel）需要安装 Core AI 扩展：pip install 'ane-kb[coreai]'",
+        "aimodelc": "这是预先编译好的 Core AI 模型（.aimodelc）；请改用编译它所用的 .aimodel",
+        "pte": "这是 ExecuTorch 程序（.pte），不是 Core AI 模型；请用 coreai-torch 把模型保存为 .aimodel 再检查",
     },
 }
 WORDS = {
@@ -93,6 +120,24 @@ class LoadedModel:
     properties: dict[str, Any] = field(default_factory=dict)
     unscanned_weights: str | None = None
 
+    def kind(self) -> str:
+        """The report's `format`: neuralnetwork, mlprogram, coreai, pipeline or other."""
+        from ..graph import model_kind
+
+        return model_kind(self.spec)
+
+    def formats(self) -> list[str]:
+        """The model formats whose rules apply; empty when the ANE question does not apply (a tree ensemble)."""
+        from ..graph import formats
+
+        return formats(self.spec)
+
+    def nodes(self) -> list[Node]:
+        """Every op, constants included, in execution order."""
+        from ..graph import walk
+
+        return list(walk(self.spec))
+
 
 COMPILED_PARTS = ("model.mil", "model.espresso.net", "coremldata.bin")
 
@@ -106,8 +151,10 @@ def is_compiled(path: Path) -> bool:
 
 def read_model(path: Path) -> LoadedModel:
     """The model at `path`, read by the reader for its format."""
-    from . import coreml, mlmodelc
+    from . import aimodel, coreml, mlmodelc
 
+    if aimodel.claims(path):
+        return aimodel.read(path)
     if path.exists() and is_compiled(path):
         return mlmodelc.read(path)
     return coreml.read(path)
