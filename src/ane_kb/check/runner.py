@@ -10,6 +10,7 @@ from typing import Any
 from ..conditions import leaves
 from ..knowledge import KnowledgeBase
 from ..matching import Match
+from ..platforms import in_range, parse_os
 from ..records import Chip, Device, Precision, Rule
 from . import extract
 from .graph import Node
@@ -52,7 +53,7 @@ class Checker:
             loaded = read_model(path)
         except ModelInputError as exc:
             return ModelReport(shown, "other", error=exc.text(self.lang), verdict="unknown")
-        report = ModelReport(shown, loaded.kind())
+        report = ModelReport(shown, loaded.kind(), message=loaded.note(self.lang))
         formats = loaded.formats()
         if not formats:
             report.verdict = "not-applicable"
@@ -69,6 +70,7 @@ class Checker:
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
         findings += self._target_findings()
+        findings += self._os_findings(loaded.requires_os())
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
                                  uncovered_ops=sorted({n.op for n in nodes if (n.format, n.op) not in self.covered} | set(loaded.notes)),
@@ -213,6 +215,33 @@ class Checker:
             out.append(finding_for(record, "error", message, self.lang, fix=False))
             break
         return out
+
+
+    def _target_os(self) -> list[tuple[str, str]]:
+        """The newest OS the target runs, per platform: --os itself, or the top of the device's OS range."""
+        if self.target.os is not None:
+            return [parse_os(self.target.os)]
+        ranges = getattr(self.target.device, "os", None) or {}
+        out = []
+        for platform, span in ranges.items():
+            top = span.get("max") if isinstance(span, dict) else (span[1] if isinstance(span, (tuple, list)) else None)
+            if top:
+                out.append((platform, str(top)))
+        return out
+
+    def _os_findings(self, requirement: tuple[str, dict[str, str]] | None) -> list[Finding]:
+        """A model-level error when the format needs a newer OS than the target can run."""
+        if requirement is None:
+            return []
+        ref, minimum = requirement
+        for platform, version in self._target_os():
+            if platform in minimum and not in_range(version, minimum[platform], None):
+                record = self.kb.record(ref)
+                need = f"{platform} {minimum[platform]}"
+                message = (f"{record.title.zh}：目标系统为 {platform} {version}，低于所需的 {need}" if self.lang == "zh"
+                           else f"{record.title.en}: the target runs {platform} {version}, older than {need}")
+                return [finding_for(record, "error", message, self.lang)]
+        return []
 
 
 def _positive(rule: Rule) -> bool:

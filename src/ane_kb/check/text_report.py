@@ -8,7 +8,7 @@ from .report import SEVERITIES, ModelReport, Report
 
 WORDS: dict[str, dict[str, Any]] = {
     "en": {"verdict": "verdict", "flagged": "{flagged} of {layers} layers flagged", "switches": "{n} estimated device switches",
-           "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "uncovered": "op types no rule speaks about",
+           "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "source": "written at", "uncovered": "op types no rule speaks about",
            "ignored": "ignored rules", "segments": "segments", "ane": "ANE", "other": "CPU/GPU", "clean": "No findings.",
            "model_error": "cannot be read", "unknown": "unknown",
            "caveat": "A clean report is not a guarantee: Core ML decides placement at run time, and the rules cover what "
@@ -16,7 +16,7 @@ WORDS: dict[str, dict[str, Any]] = {
            "verdicts": {"likely-all-ane": "likely all on the ANE", "partly": "partly on the ANE",
                         "unlikely": "unlikely to run on the ANE", "not-applicable": "not applicable", "unknown": "unknown"}},
     "zh": {"verdict": "结论", "flagged": "{layers} 个层中有 {flagged} 个被标记", "switches": "预计切换计算单元 {n} 次",
-           "error": "错误", "warning": "警告", "info": "提示", "fix": "解决办法", "docs": "详见", "uncovered": "没有任何规则涉及的算子类型",
+           "error": "错误", "warning": "警告", "info": "提示", "fix": "解决办法", "docs": "详见", "source": "代码位置", "uncovered": "没有任何规则涉及的算子类型",
            "ignored": "已忽略的规则", "segments": "分段", "ane": "神经引擎", "other": "CPU/GPU", "clean": "没有发现问题。",
            "model_error": "无法读取", "unknown": "未知",
            "caveat": "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。"
@@ -49,6 +49,7 @@ def model_text(model: ModelReport, lang: str) -> str:
     lines = [f"{model.path}  ({model.format})  {words['verdict']}: {verdict}"]
     if model.message:
         lines.append(f"  {model.message}")
+    if model.verdict == "not-applicable":
         return "\n".join(lines)
     s = model.summary
     lines.append("  " + words["flagged"].format(flagged=s.flagged, layers=s.layers) + " · "
@@ -64,6 +65,8 @@ def model_text(model: ModelReport, lang: str) -> str:
             where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else "model"
             lines.append(f"  {where}  [{f.rule}, {f.confidence}]")
             lines.append(f"    {f.message}")
+            if f.source:
+                lines.append(f"    {words['source']}: {f.source}")
             if f.unknown:
                 lines.append(f"    {words['unknown']}: {'; '.join(f.unknown)}")
             if f.fix:

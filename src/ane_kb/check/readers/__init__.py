@@ -138,6 +138,14 @@ class LoadedModel:
 
         return list(walk(self.spec))
 
+    def note(self, lang: str) -> str | None:
+        """A model-level note for the report's `message`, or None."""
+        return None
+
+    def requires_os(self) -> tuple[str, dict[str, str]] | None:
+        """(record ref, {platform: minimum version}) when the format itself needs a minimum OS."""
+        return None
+
 
 COMPILED_PARTS = ("model.mil", "model.espresso.net", "coremldata.bin")
 

@@ -158,6 +158,22 @@ class CoreAIModel(LoadedModel):
     def nodes(self) -> list[Node]:
         return list(self._nodes)
 
+    def note(self, lang: str) -> str | None:
+        return NOTE["zh" if lang == "zh" else "en"]
+
+    def requires_os(self) -> tuple[str, dict[str, str]] | None:
+        return OS_RULE, dict.fromkeys(("ios", "ipados", "macos", "tvos", "visionos", "watchos"), "27")
+
+
+OS_RULE = "layer-rule/coreai-requires-os-27"
+NOTE = {
+    "en": "Core AI model: checked for eligibility against Apple's published Neural Engine rules. Where each op runs is "
+          "decided on the device when the model is specialized (OS 27), so it cannot be measured here; confirm on a "
+          "Mac with Instruments' Core AI template.",
+    "zh": "Core AI 模型：这里检查的是它是否符合 Apple 公布的神经引擎规则。每个算子实际在哪个计算单元上运行，"
+          "要到设备上特化模型时（27 版系统）才决定，这里无法测得；请在 Mac 上用 Instruments 的 Core AI 模板确认。",
+}
+
 
 def _nodes(program: dict[str, Any]) -> list[Node]:
     values: dict[str, Any] = program.get("values", {})
