@@ -45,6 +45,7 @@ MESSAGES = {
         "aimodel_no_library": "reading Core AI models (.aimodel) needs the Core AI extra: pip install 'ane-kb[coreai]'",
         "aimodelc": "this is an ahead-of-time compiled Core AI model (.aimodelc); point me at the .aimodel it was compiled from",
         "pte": "this is an ExecuTorch program (.pte), not a Core AI model; save the model as an .aimodel with coreai-torch and check that",
+        "aimodel_browser": "Core AI models (.aimodel) need the command-line checker: the native Core AI library does not run in the browser; run pip install 'ane-kb[coreai]' and ane-kb check model.aimodel",
     },
     "zh": {
         "missing": "找不到文件",
@@ -77,6 +78,7 @@ MESSAGES = {
         "aimodel_no_library": "读取 Core AI 模型（.aimodel）需要安装 Core AI 扩展：pip install 'ane-kb[coreai]'",
         "aimodelc": "这是预先编译好的 Core AI 模型（.aimodelc）；请改用编译它所用的 .aimodel",
         "pte": "这是 ExecuTorch 程序（.pte），不是 Core AI 模型；请用 coreai-torch 把模型保存为 .aimodel 再检查",
+        "aimodel_browser": "Core AI 模型（.aimodel）需要用命令行检查器：Core AI 的原生库无法在浏览器中运行；请执行 pip install 'ane-kb[coreai]'，再运行 ane-kb check model.aimodel",
     },
 }
 WORDS = {
