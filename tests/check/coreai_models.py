@@ -66,14 +66,15 @@ def dynamic(path: Path) -> Path:
 
 
 def rank6(path: Path) -> Path:
-    """An fp16 input reshaped to rank 6 and back."""
+    """An fp16 input reshaped to rank 6, then to rank 5, then back to rank 4."""
     module = ca.Module.create()
     with module:
         @ca.graph
         def main(x: Annotated[Value, TensorSpec((2, 4, 8, 64), ca.float16, name="x")]
                  ) -> Annotated[Value, TensorSpec((2, 4, 8, 64), ca.float16, name="y")]:
             six = ca.reshape(x, np.array([2, 2, 2, 2, 4, 64], dtype=np.uint32))
-            return ca.reshape(ca.relu(six), np.array([2, 4, 8, 64], dtype=np.uint32))
+            five = ca.reshape(ca.relu(six), np.array([2, 4, 2, 4, 64], dtype=np.uint32))
+            return ca.reshape(ca.relu(five), np.array([2, 4, 8, 64], dtype=np.uint32))
     return _save(module, path)
 
 
@@ -91,26 +92,41 @@ def linear(path: Path) -> Path:
 
 
 def attention_scores(path: Path) -> Path:
-    """A matmul of two runtime tensors: not a Linear layer."""
+    """A batch matmul of two runtime tensors: not a Linear layer."""
     module = ca.Module.create()
     with module:
         @ca.graph
         def main(q: Annotated[Value, TensorSpec((1, 64, 64), ca.float16, name="q")],
                  k: Annotated[Value, TensorSpec((1, 64, 64), ca.float16, name="k")]
                  ) -> Annotated[Value, TensorSpec((1, 64, 64), ca.float16, name="scores")]:
-            return ca.broadcasting_batch_matmul(q, k)
+            return ca.batch_matmul(q, k)
     return _save(module, path)
 
 
-def gather_rope(path: Path) -> Path:
-    """A 2-D cos table indexed with [B, S] position ids: gather_nd with a 3-D result."""
+def gather_rope(path: Path, ids_shape: tuple[int, ...] = (1, 64, 1)) -> Path:
+    """A 2-D cos table indexed with [B, S] position ids: gather_nd with a 3-D result (4-D for 4-D ids)."""
+    out_shape = (*ids_shape[:-1], 64)
     module = ca.Module.create()
     with module:
         @ca.graph
-        def main(ids: Annotated[Value, TensorSpec((1, 64, 1), ca.int32, name="position_ids")]
-                 ) -> Annotated[Value, TensorSpec((1, 64, 64), ca.float16, name="cos")]:
+        def main(ids: Annotated[Value, TensorSpec(ids_shape, ca.int32, name="position_ids")]
+                 ) -> Annotated[Value, TensorSpec(out_shape, ca.float16, name="cos")]:
             table = np.full((128, 64), 0.5, dtype=np.float16)
             return ca.gather_nd(table, ids)
+    return _save(module, path)
+
+
+def palettized(path: Path) -> Path:
+    """A stride-4 conv2d whose weight is decompressed from an 8-bit palette by lut_to_dense."""
+    module = ca.Module.create()
+    with module:
+        @ca.graph
+        def main(x: Annotated[Value, TensorSpec((1, 3, 16, 64), ca.float16, name="image")]
+                 ) -> Annotated[Value, TensorSpec((1, 8, 4, 16), ca.float16, name="features")]:
+            indices = np.zeros((8, 3, 3, 3), dtype=np.uint8)
+            lut = np.linspace(-1, 1, 256, dtype=np.float16).reshape(1, 1, 1, 1, 256, 1)
+            weight = ca.lut_to_dense(indices, lut, np.array(0, dtype=np.int16))
+            return _conv(x, 3, (4, 4), np.float16, weight)
     return _save(module, path)
 
 
@@ -144,6 +160,10 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "fp16": conv_relu,
     "fp32": lambda p: conv_relu(p, "fp32"),
     "stride5": lambda p: conv_relu(p, "fp16", (5, 5)),
+    "stride4": lambda p: conv_relu(p, "fp16", (4, 4)),
+    "stride23": lambda p: conv_relu(p, "fp16", (2, 3)),
+    "palettized": palettized,
+    "gather4": lambda p: gather_rope(p, (1, 64, 1, 1)),
     "dynamic": dynamic,
     "rank6": rank6,
     "linear": linear,

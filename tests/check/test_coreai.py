@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
+import ane_kb
 from ane_kb.check import check_model, check_models
 from ane_kb.check.readers import aimodel, coreai_adapter
 from generator import schemas
@@ -33,6 +34,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "fp16": {},
     "fp32": {"layer-rule/coreai-fp32-falls-back": "error"},
     "stride5": {"layer-rule/coreai-conv-stride-factors": "warning", "layer-rule/coreai-io-last-axis-alignment": "info"},
+    "stride4": {"layer-rule/coreai-io-last-axis-alignment": "info"},
+    "stride23": {"layer-rule/coreai-io-last-axis-alignment": "info"},
+    "palettized": {"layer-rule/coreai-palettized-conv-stride": "warning", "layer-rule/coreai-io-last-axis-alignment": "info"},
+    "gather4": {"layer-rule/coreai-io-last-axis-alignment": "info"},
     "dynamic": {"layer-rule/coreai-static-shapes": "warning"},
     "rank6": {"layer-rule/coreai-rank-limit": "error"},
     "linear": {"layer-rule/coreai-linear-prefer-conv2d": "warning"},
@@ -42,7 +47,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "two_functions": {"layer-rule/coreai-conv-stride-factors": "warning",
                       "layer-rule/coreai-io-last-axis-alignment": "info"},
 }
-VERDICTS = {"fp16": "likely-all-ane", "fp32": "unlikely", "rank6": "unlikely", "silu": "unlikely", "attention": "likely-all-ane"}
+VERDICTS = {"fp16": "likely-all-ane", "fp32": "unlikely", "rank6": "partly", "silu": "unlikely", "attention": "likely-all-ane"}
 
 
 def _severities(report: Any) -> dict[str, str]:
@@ -63,6 +68,45 @@ def test_findings_match_the_table(aimodels: dict[str, Path], name: str, lang: st
             assert any("\u4e00" <= ch <= "\u9fff" for ch in finding.message), finding.message
 
 
+# each op-level worked example of a Core AI rule → the test model holding an op with exactly its values
+EXAMPLE_MODELS = {
+    ("coreai-fp32-falls-back", "match"): "fp32", ("coreai-fp32-falls-back", "no-match"): "fp16",
+    ("coreai-rank-limit", "match"): "rank6", ("coreai-rank-limit", "no-match"): "rank6",
+    ("coreai-linear-prefer-conv2d", "match"): "linear", ("coreai-linear-prefer-conv2d", "no-match"): "attention",
+    ("coreai-conv-stride-factors", "match"): "stride5", ("coreai-conv-stride-factors", "no-match"): "stride23",
+    ("coreai-palettized-conv-stride", "match"): "palettized", ("coreai-palettized-conv-stride", "no-match"): "stride4",
+    ("coreai-gather-nd-3d-output", "match"): "gather", ("coreai-gather-nd-3d-output", "no-match"): "gather4",
+}
+CORE_AI_EXAMPLES = [(rule, example) for rule in ane_kb.rules if rule.scope == "op" for example in rule.examples
+                    if example.format == "coreai"]
+
+
+def test_every_core_ai_example_has_a_model() -> None:
+    assert {(r.id, e.expect) for r, e in CORE_AI_EXAMPLES} == set(EXAMPLE_MODELS)
+
+
+@pytest.mark.parametrize("case", CORE_AI_EXAMPLES, ids=lambda c: f"{c[0].id}:{c[1].expect}")
+def test_checker_agrees_with_the_worked_example(aimodels: dict[str, Path], case: tuple[Any, Any]) -> None:
+    """Some op of the example's type carries exactly the example's values, and the rule fires on it iff `match`."""
+    from ane_kb.check import extract
+    from ane_kb.check.properties import ModelProperties
+    from ane_kb.check.readers import read_model
+
+    rule, example = case
+    loaded = read_model(aimodels[EXAMPLE_MODELS[(rule.id, example.expect)]])
+    nodes = [n for n in loaded.nodes() if not n.is_const]
+    props = ModelProperties(None, nodes, None, loaded.properties)
+    kb = ane_kb.default()
+    carriers = [n for n in nodes if n.op == example.op and all(
+        extract.parameters(n, kb.parameters, props).get(k) == (v if not isinstance(v, list) else list(v))
+        for k, v in example.params.items())]
+    assert carriers, f"no {example.op} with {dict(example.params)}"
+    report = check_model(loaded.path)
+    fired = {(f.layer, f.path) for f in report.findings if f.rule == rule.ref}
+    for node in carriers:
+        assert ((node.name, node.path) in fired) == (example.expect == "match")
+
+
 def test_op_findings_point_at_the_python_line_that_wrote_the_op(aimodels: dict[str, Path]) -> None:
     report = check_model(aimodels["rank6"])
     sources = {f.source for f in report.findings}
@@ -70,6 +114,7 @@ def test_op_findings_point_at_the_python_line_that_wrote_the_op(aimodels: dict[s
     file, _, line = sources.pop().rpartition(":")
     assert file.endswith("coreai_models.py") and int(line) > 0
     assert all(f.op in ("reshape", "relu") and f.layer for f in report.findings)
+    assert len(report.findings) == 2  # the rank-6 reshape and the relu on it; not the rank-5 and rank-4 reshapes
 
 
 def test_values_behind_a_finding_are_shown(aimodels: dict[str, Path]) -> None:
@@ -262,3 +307,16 @@ def test_largest_prime_factor() -> None:
 
     assert [largest_prime_factor(n) for n in (0, 1, 2, 4, 5, 6, 9, 12, 25, 49, 77, 32)] == \
         [1, 1, 2, 2, 5, 3, 3, 3, 5, 7, 11, 2]
+
+
+def test_a_device_whose_newest_os_is_older_than_27(aimodels: dict[str, Path]) -> None:
+    """With --device and no --os, the top of the device's OS range decides (device records carry `os`)."""
+    from types import SimpleNamespace
+
+    from ane_kb.check.runner import Checker, Target
+
+    kb = ane_kb.default()
+    for top, expected in (("18.7", {"layer-rule/coreai-requires-os-27": "error"}), ("27.1", {})):
+        device = SimpleNamespace(os={"ios": {"min": "15.0", "max": top}}, runs_third_party_coreml=True)
+        report = Checker(kb, Target(device=device)).check(aimodels["fp16"], "fp16.aimodel")  # type: ignore[arg-type]
+        assert _severities(report) == expected
