@@ -11,12 +11,8 @@ them, with their ML Program counterparts, and rules name them under the `coreai`
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
 import json
 import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,6 +69,7 @@ def _part(folder: Path, name: str) -> Path:
 
 def validate(folder: Path) -> None:
     """The checks that come before the native parser sees a byte."""
+    import hashlib  # here, not at import time: OpenSSL costs megabytes that Core ML checks never need
     program, digest, metadata = (_part(folder, name) for name in PARTS)
     with program.open("rb") as handle:
         if handle.read(len(MAGIC)) != MAGIC:
@@ -91,6 +88,8 @@ def validate(folder: Path) -> None:
 
 
 def library_available() -> bool:
+    import importlib.util
+
     return importlib.util.find_spec("coreai") is not None
 
 
@@ -103,6 +102,8 @@ def timeout() -> float:
 
 def parse(folder: Path) -> dict[str, Any]:
     """The adapter's JSON for the program, from a child process."""
+    import subprocess
+
     from . import coreai_adapter
 
     if not library_available():
@@ -131,6 +132,8 @@ def parse(folder: Path) -> dict[str, Any]:
 
 
 def _signal_name(number: int) -> str:
+    import signal
+
     try:
         return signal.Signals(number).name
     except ValueError:
