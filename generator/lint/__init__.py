@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, examples, identifiers, identity,
-               languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
+from . import (applicability, canonical_form, confidence, conditions, dates, examples, generations, identifiers,
+               identity, languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
                urls, vocabulary)
 from .context import Context
 
@@ -32,6 +32,7 @@ CHECKS: tuple[Check, ...] = (
     identifiers.check,
     conditions.check,
     applicability.check,
+    generations.check,
     examples.check,
     placeholders.check,
     schema_line.check,
