@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from ..kb import KB
 from ..problems import Problem
 from . import (applicability, canonical_form, confidence, conditions, dates, examples, generations, identifiers,
-               identity, languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
-               urls, vocabulary)
+               identity, languages, markup, observations, placeholders, references, schema, schema_line,
+               source_hosts, tags, tombstones, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -33,6 +33,7 @@ CHECKS: tuple[Check, ...] = (
     conditions.check,
     applicability.check,
     generations.check,
+    observations.check,
     examples.check,
     placeholders.check,
     schema_line.check,
