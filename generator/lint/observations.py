@@ -51,7 +51,12 @@ def _record(ctx: Context, entry: Entry, observed: list[dict[str, Any]], generati
         yield entry.problem(NAME, f"the op was seen on the ANE on generation {first_lift} but restricted on generation "
                                   f"{max(restricted)}: record the disagreement (confidence: disputed)", ("observed_on",))
     cap = ((entry.data.get("applies_to") or {}).get("ane_generation") or {}).get("max")
-    if cap is not None and first_lift != cap + 1:
+    if cap is not None and first_lift != cap + 1 and not _unresolved(observed, generations):
         yield entry.problem(NAME, f"ane_generation max {cap} is not supported by an observation with outcome "
                                   f"runs-on-ane on generation {cap + 1}: record where the sources looked as observed_on "
                                   f"(outcome: restricted) and drop the bound", ("applies_to", "ane_generation"))
+
+
+def _unresolved(observed: list[dict[str, Any]], generations: dict[str, int]) -> bool:
+    """A chip whose own record is invalid has no generation here; its record's problem is reported already."""
+    return any(c not in generations for obs in observed for c in obs.get("chips") or [])
