@@ -135,8 +135,8 @@ class Checker:
         return findings, unknown_ops, flagged, off_nodes
 
     def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
-        """Constants are checked only against rules that name the `const` op itself."""
-        if not any("const" in r.identifiers.get("mlprogram", ()) for r in [*self.kb.rules, *self.kb.precision]):
+        """Constants are checked only against rules that name the constant op itself (`const`, `constant`)."""
+        if not {(n.format, n.op) for n in consts} & self.covered:
             return []
         findings = []
         for node in consts:
