@@ -157,6 +157,17 @@ def test_json_and_sarif_follow_the_contract(aimodels: dict[str, Path]) -> None:
     assert related["artifactLocation"]["uri"].endswith("coreai_models.py") and related["region"]["startLine"] > 0
 
 
+@pytest.mark.parametrize(("source", "uri", "line"), [("/home/me/my model.py:42", "file:///home/me/my%20model.py", 42),
+                                                   ("models/net.py:7", "models/net.py", 7),
+                                                   ("<unknown>", "%3Cunknown%3E", None)])
+def test_sarif_source_location_is_a_uri(source: str, uri: str, line: int | None) -> None:
+    from ane_kb.check.sarif import _source_location
+
+    physical = _source_location(source)["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == uri
+    assert physical.get("region", {}).get("startLine") == line
+
+
 def test_text_report_shows_the_source_line(aimodels: dict[str, Path]) -> None:
     out = run_check(str(aimodels["silu"])).stdout
     assert "written at: " in out and "coreai_models.py:" in out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from ..knowledge import KnowledgeBase
 from ..records import Rule
@@ -79,10 +81,12 @@ def _location(uri: str, layer: str | None, path: str | None) -> dict[str, Any]:
 
 
 def _source_location(source: str) -> dict[str, Any]:
-    """The code line an op came from (Core AI debug locations), as `file:line`."""
+    """The code line an op came from (Core AI debug locations, `file:line`), with the file as a URI."""
     file, _, line = source.rpartition(":")
     region = {"startLine": int(line)} if line.isdigit() and int(line) > 0 else {}
-    location: dict[str, Any] = {"id": 0, "physicalLocation": {"artifactLocation": {"uri": file or source}},
+    file = file or source
+    uri = PurePosixPath(file).as_uri() if file.startswith("/") else quote(file)
+    location: dict[str, Any] = {"id": 0, "physicalLocation": {"artifactLocation": {"uri": uri}},
                                 "message": {"text": "the code that produced this op"}}
     if region:
         location["physicalLocation"]["region"] = region
