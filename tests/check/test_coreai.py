@@ -285,8 +285,17 @@ def test_child_without_the_library_exits_with_its_own_code(tmp_path: Path) -> No
 
 def test_adapter_is_written_for_the_installed_coreai_core(aimodels: dict[str, Path]) -> None:
     assert importlib.metadata.version("coreai-core") == coreai_adapter.PINNED
-    pyproject = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
-    assert f"coreai-core=={coreai_adapter.PINNED}" in pyproject
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).parents[2]
+    (extra,) = (Requirement(r) for r in tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+                ["project"]["optional-dependencies"]["coreai"])
+    (locked,) = (Requirement(line) for line in (root / "requirements.lock").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("coreai-core=="))
+    assert str(extra.specifier) == str(locked.specifier) == f"=={coreai_adapter.PINNED}"
+    assert str(extra.marker) == str(locked.marker) and extra.marker is not None and extra.marker.evaluate()
 
 
 def test_adapter_reads_the_program_in_process(aimodels: dict[str, Path]) -> None:
