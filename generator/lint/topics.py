@@ -21,7 +21,12 @@ def check(ctx: Context) -> Iterator[Problem]:
             yield entry.problem(NAME, f"topic '{name}' has no record: write one, or list the records that cover it",
                                 ("topics", name))
             continue
+        stones = ctx.kb.tombstone_refs()
         for i, ref in enumerate(records):
-            if ref not in ctx.refs:
-                yield entry.problem(NAME, f"topic '{name}' names {ref}, which is not a record",
-                                    ("topics", name, "records", i))
+            if ref in ctx.refs:
+                continue
+            stone = stones.get(ref)
+            moved = stone.data.get("redirect_to") if stone is not None else None
+            why = (f"moved to {moved}: name the new record" if moved
+                   else "was removed" if stone is not None else "is not a record")
+            yield entry.problem(NAME, f"topic '{name}' names {ref}, which {why}", ("topics", name, "records", i))
