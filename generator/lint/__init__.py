@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, identifiers,
-               identity, languages, markup, placeholders, references, schema, schema_line, source_hosts, source_kinds,
-               tags, tombstones, topics, urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, generations,
+               identifiers, identity, languages, markup, observations, placeholders, references, schema, schema_line,
+               source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -34,6 +34,8 @@ CHECKS: tuple[Check, ...] = (
     identifiers.check,
     conditions.check,
     applicability.check,
+    generations.check,
+    observations.check,
     examples.check,
     placeholders.check,
     schema_line.check,
