@@ -10,6 +10,8 @@ from typing import Any
 from .extract import mil_positional_input
 from .graph import Node, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
+from .proto_walk import nested_messages
+from .weights import NESTED_NETWORKS
 
 UNKNOWN = None
 
@@ -151,18 +153,9 @@ class ModelProperties:
         return node.op if node is not None else None
 
 
-def _nn_weight_bytes(message: Any) -> int:
-    total = 0
-    for descriptor, value in message.ListFields():
-        if descriptor.message_type is None:
-            continue
-        items = [value] if hasattr(value, "ListFields") else list(value)
-        for item in items:
-            if descriptor.message_type.name == "WeightParams":
-                total += 4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
-            else:
-                total += _nn_weight_bytes(item)
-    return total
+def _nn_weight_bytes(layer: Any) -> int:
+    return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
+               for _, item in nested_messages(layer, stop=NESTED_NETWORKS) if item.DESCRIPTOR.name == "WeightParams")
 
 
 def _ranges(array: Any, image: Any) -> list[Any]:
