@@ -16,6 +16,7 @@ from .. import __version__, default
 from ..errors import AmbiguousNameError, UnknownIdError
 from ..knowledge import KnowledgeBase
 from ..platforms import parse_os
+from .printable import shown_path
 from .report import Finding, ModelReport, Report, Summary
 from .runner import Checker, Target
 
@@ -52,12 +53,12 @@ def check_model(path: str | Path, device: str | None = None, os: str | None = No
     """Check one model for a target device (or chip) and OS. Raises TargetError for a bad target."""
     kb = kb or default()
     checker = Checker(kb, resolve_target(kb, device, os), lang, ignore)
-    return checker.check(Path(path), str(path))
+    return checker.check(Path(path), shown_path(str(path)))
 
 
 def check_models(paths: Sequence[str | Path], device: str | None = None, os: str | None = None, *, lang: str = "en",
                  ignore: Iterable[str] = (), kb: KnowledgeBase | None = None) -> Report:
     kb = kb or default()
     checker = Checker(kb, resolve_target(kb, device, os), lang, ignore)
-    models = [checker.check(Path(p), str(p)) for p in paths]
+    models = [checker.check(Path(p), shown_path(str(p))) for p in paths]
     return Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version}, models)

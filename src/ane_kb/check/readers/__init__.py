@@ -35,6 +35,7 @@ MESSAGES = {
         "too_large": "the {part} is larger than {limit} bytes, more than a Core ML spec can hold",
         "outside": "not a valid model package: {item} points outside the package; it was not read",
         "bad_name": "not a valid model package: {item} is not a usable file name",
+        "no_block": "not a valid ML Program: its function {function} has no block of ops",
     },
     "zh": {
         "missing": "找不到文件",
@@ -60,6 +61,7 @@ MESSAGES = {
         "too_large": "{part}大于 {limit} 字节，超出了 Core ML 规范能容纳的大小",
         "outside": "不是有效的模型包：{item} 指向包外，没有读取",
         "bad_name": "不是有效的模型包：{item} 不是可用的文件名",
+        "no_block": "不是有效的 ML Program：其函数 {function} 没有任何算子块",
     },
 }
 WORDS = {
