@@ -112,11 +112,11 @@ def read_regular(path: Path, part: str = "file", limit: int = SPEC_LIMIT) -> byt
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
                 raise ModelInputError("too_large", part=part, limit=f"{limit:,}")
-            data = handle.read(limit + 1)
+            data = handle.read(min(size + 1, limit))  # at most 2**31 - 1: a 32-bit build (Pyodide) reads no more
     except FileNotFoundError:
         raise ModelInputError("missing") from None
     except OSError as exc:
         raise ModelInputError("unreadable", part=part, reason=_reason(exc)) from None
-    if len(data) > limit:
+    if len(data) > size and len(data) >= limit:
         raise ModelInputError("too_large", part=part, limit=f"{limit:,}")
     return data
