@@ -52,6 +52,7 @@ def build(kb: KB) -> dict[str, Any]:
             "confidence": kb.vocab_data("confidence")["levels"],
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
+            "topics": kb.vocab_data("topics").get("topics", {}),
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,

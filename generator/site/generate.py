@@ -42,6 +42,7 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
             _write(out / kind / "index.md", index_pages.kind_index(kb, kind, lang, labels))
         _write(out / "index.md", other_pages.home(kb, lang, labels))
         _write(out / "confidence.md", other_pages.confidence_page(kb, lang, labels))
+        _write(out / "coverage" / "index.md", other_pages.coverage_page(kb, lang, labels))
         for name, text in other_pages.tag_pages(kb, lang).items():
             _write(out / "tags" / f"{name}.md", text)
         _write(out / "glossary.md", other_pages.glossary_page(kb, lang))
