@@ -50,5 +50,17 @@ def lint(kb: KB, checks: Iterable[Check] = CHECKS) -> list[Problem]:
     ctx = Context(kb)
     problems = list(kb.problems)
     for run in checks:
-        problems.extend(run(ctx))
+        try:
+            problems.extend(run(ctx))
+        except Exception as exc:  # a check that meets data of a type it does not expect must not end the run
+            problems.append(_stopped(run, exc, problems))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.check, p.message))
+
+
+def _stopped(run: Check, exc: Exception, found: list[Problem]) -> Problem:
+    """One line for a check that stopped: at the first problem found so far (most likely its cause)."""
+    name = run.__module__.rsplit(".", 1)[-1].replace("_", "-")
+    first = min((p for p in found if not p.warning), default=None)
+    where = (first.path, first.line, first.col) if first else ("kb", 1, 1)
+    return Problem(*where, name, f"this check stopped on a value of an unexpected type ({type(exc).__name__}); "
+                                 "fix the other problems and run it again")

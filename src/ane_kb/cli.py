@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -14,6 +15,7 @@ from .knowledge import KnowledgeBase, load
 from .records import Record, Rule
 from .text_output import device_text, record_text, rules_table
 
+PIPE_CLOSED = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
 
 
@@ -62,6 +64,7 @@ def parser() -> argparse.ArgumentParser:
 
 def _check(args: argparse.Namespace) -> int:
     from .check import TargetError, check_models
+    from .check.printable import printable
     from .check.proto import ProtoUnavailable, modules
     from .check.text_report import report_text
 
@@ -89,7 +92,7 @@ def _check(args: argparse.Namespace) -> int:
         print(report_text(report, args.lang))
     for model in report.models:
         if model.error:
-            print(f"ane-kb: error: {model.path}: {model.error}", file=sys.stderr)
+            print(printable(f"ane-kb: error: {model.path}: {model.error}"), file=sys.stderr)
     return report.exit_code(args.fail_on)
 
 
@@ -132,6 +135,28 @@ COMMANDS: dict[str, Callable[[KnowledgeBase, argparse.Namespace], tuple[Any, str
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command's exit code. A reader that goes away (`ane-kb check m --format json | head`) ends the run
+    quietly, as a killed-by-SIGPIPE tool would: no traceback, exit 141."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+        return PIPE_CLOSED
+    return code
+
+
+def _silence(stream: Any) -> None:
+    """Point a closed stream at /dev/null, so that Python's flush at exit does not complain about it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
         if args.version:
