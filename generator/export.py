@@ -53,6 +53,7 @@ def build(kb: KB) -> dict[str, Any]:
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
             "op_families": kb.vocab_data("op-families")["families"],
+            "howto_basics": kb.vocab_data("howto-order").get("basics", []),
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,

@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable
 from ..kb import KB
 from ..problems import Problem
 from . import (applicability, canonical_form, confidence, conditions, dates, examples, families, generations,
-               identifiers, identity, languages, markup, observations, placeholders, references, schema, schema_line,
-               source_hosts, tags, tombstones, urls, vocabulary)
+               howto_order, identifiers, identity, languages, markup, observations, placeholders, references, schema,
+               schema_line, source_hosts, tags, tombstones, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -31,6 +31,7 @@ CHECKS: tuple[Check, ...] = (
     tags.check,
     identifiers.check,
     families.check,
+    howto_order.check,
     conditions.check,
     applicability.check,
     generations.check,
