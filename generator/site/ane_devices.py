@@ -45,7 +45,7 @@ def _chip_line(kb: KnowledgeBase, chip: Chip, lang: str, note: str = "") -> str:
 def page(kb: KnowledgeBase, lang: str) -> str:
     w = WORDS[lang]
     labels = kb.vocab.get("ane_generations", {})
-    out = [f"# {w['title']}", "", w["intro"], ""]
+    out = ["---", "search:", "  boost: 4", "---", "", f"# {w['title']}", "", w["intro"], ""]
     usable = [c for c in kb.chips if c.coreml_can_use_ane and c.ane is not None]
     for n in sorted({c.ane.generation for c in usable if c.ane}, reverse=True):
         label = escape_inline(labels.get(str(n), {}).get("label", {}).get(lang, str(n)))
