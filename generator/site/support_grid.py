@@ -139,11 +139,15 @@ def in_scope(rule: Rule, generation: int, chips: list[Chip]) -> bool:
 
 
 def cell(rule: Rule, generation: int, chips: list[Chip], kb: KnowledgeBase) -> Cell:
+    """A lift wins over the generation bound of applies_to, as in rule matching (a bound kept under a lift)."""
+    policy = assess(rule, generation, kb.chips) if is_restriction(rule) else None
+    listed = not rule.applies_to.chips or any(chip.ref in rule.applies_to.chips for chip in chips)
+    if policy is not None and policy.lifted and listed:
+        return Cell("lifted", "lifted")
     if not in_scope(rule, generation, chips):
         return Cell("na", "na")
     if not is_restriction(rule):
         return Cell("runs", "runs")
-    policy = assess(rule, generation, kb.chips)
     if policy is None:
         state, note = "stated", "stated"
     elif policy.state == "observed" and all(s.low > generation for s in policy.restricted):
