@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from ..kb import KB
 from ..problems import Problem
 from . import (applicability, canonical_form, confidence, conditions, dates, examples, families, generations,
-               howto_order, identifiers, identity, languages, markup, observations, placeholders, references, schema,
+               identifiers, identity, languages, markup, observations, placeholders, references, schema,
                schema_line, source_hosts, tags, tombstones, urls, vocabulary)
 from .context import Context
 
@@ -31,7 +31,6 @@ CHECKS: tuple[Check, ...] = (
     tags.check,
     identifiers.check,
     families.check,
-    howto_order.check,
     conditions.check,
     applicability.check,
     generations.check,

@@ -168,7 +168,7 @@ def generations_section(kb: KnowledgeBase, lang: str) -> list[str]:
         if chip.ane is not None:
             by_gen.setdefault(chip.ane.generation, []).append(f"[{escape_inline(chip.title.text(lang))}](chip/{chip.id}.md)")
     disputed = " （有争议）" if lang == "zh" else " (disputed)"
-    rows = [f"| <a id=\"ane-generation-{n}\"></a>{n} | {escape_inline(g['label'][lang])}{disputed if g.get('disputes') else ''} | "
+    rows = [f"| {n} | <a id=\"ane-generation-{n}\"></a>{escape_inline(g['label'][lang])}{disputed if g.get('disputes') else ''} | "
             f"{', '.join(by_gen.get(int(n), []))} | {g.get('compile_target', '—')} |"
             for n, g in sorted(kb.vocab["ane_generations"].items(), key=lambda i: int(i[0]))]
     return [title, "", intro, "", f"| {' | '.join(head)} |", "|---|---|---|---|", *rows, ""]

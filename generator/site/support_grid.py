@@ -178,7 +178,7 @@ def _chip_line(chips: list[Chip], lang: str) -> str:
     groups: dict[str, list[str]] = {}
     for chip in chips:
         groups.setdefault(FAMILY_LETTERS.get(chip.family, chip.family), []).append(chip.title.text(lang))
-    return "<br>".join(f"<b>{letter}</b> {escape_html(', '.join(titles))}" for letter, titles in groups.items())
+    return "<br>".join(f"<strong>{letter}</strong> {escape_html(', '.join(titles))}" for letter, titles in groups.items())
 
 
 def _head(kb: KnowledgeBase, lang: str, first: str, base: str) -> str:
@@ -197,7 +197,7 @@ def _head(kb: KnowledgeBase, lang: str, first: str, base: str) -> str:
 def legend(lang: str, labels: dict[str, str]) -> str:
     w = WORDS[lang]
     items = "".join(f'<li><span class="ane-cell ane-cell--{state}">{escape_html(short)}</span> '
-                    f'<b>{escape_html(long)}</b>: {escape_html(text)}</li>'
+                    f'<strong>{escape_html(long)}</strong>: {escape_html(text)}</li>'
                     for state, (long, short, text) in w["states"].items())
     levels = "".join(f'<span class="ane-cell ane-cell--stated ane-conf--{lv}">{escape_html(label)}</span> '
                      for lv, label in labels.items())

@@ -112,5 +112,8 @@ def test_home_lists_the_questions(page: Any, served: str, lang: str, questions: 
 def test_question_searches_find_the_answer_in_the_top_three(page: Any, served: str, lang: str, query: str,
                                                              wanted: str) -> None:
     page.goto(f"{served}/{lang}", wait_until="load")
-    pages = list(dict.fromkeys(urlsplit(h).path for h in _search(page, query)))[:3]
+    _search(page, query)
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__link').length > 3", timeout=30000)
+    links = page.locator(".md-search-result__link").evaluate_all("links => links.map(a => a.href)")
+    pages = list(dict.fromkeys(urlsplit(h).path for h in links))[:3]
     assert any(path.endswith(wanted) for path in pages), pages
