@@ -54,6 +54,7 @@ def build(kb: KB) -> dict[str, Any]:
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
             "op_families": kb.vocab_data("op-families")["families"],
             "howto_basics": kb.vocab_data("howto-order").get("basics", []),
+            "topics": kb.vocab_data("topics").get("topics", {}),
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, examples, families, generations,
-               identifiers, identity, languages, markup, observations, placeholders, references, schema,
-               schema_line, source_hosts, tags, tombstones, urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, families,
+               generations, identifiers, identity, languages, markup, observations, placeholders, references, schema,
+               schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -26,8 +26,10 @@ CHECKS: tuple[Check, ...] = (
     markup.check,
     urls.check,
     source_hosts.check,
+    source_kinds.check,
     dates.check,
     confidence.check,
+    evidence.check,
     tags.check,
     identifiers.check,
     families.check,
@@ -40,6 +42,7 @@ CHECKS: tuple[Check, ...] = (
     schema_line.check,
     canonical_form.check,
     tombstones.check,
+    topics.check,
 )
 
 

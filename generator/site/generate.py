@@ -46,6 +46,7 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
         _write(out / "support" / "index.md", support_grid.index_page(kb, lang, labels))
         for family in support_grid.families(kb):
             _write(out / "support" / f"{family}.md", support_grid.family_page(kb, family, lang, labels))
+        _write(out / "coverage" / "index.md", other_pages.coverage_page(kb, lang, labels))
         for name, text in other_pages.tag_pages(kb, lang).items():
             _write(out / "tags" / f"{name}.md", text)
         _write(out / "glossary.md", other_pages.glossary_page(kb, lang))

@@ -101,6 +101,17 @@ def confidence_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str
 
 
 def _requirement(requires: dict[str, Any], lang: str) -> str:
+    text = _sources_needed(requires, lang)
+    limited = requires.get("figures_only")
+    if limited:
+        kinds = ", ".join(f"`{k}`" for k in limited["kinds"])
+        records = ", ".join(f"`{k}`" for k in limited["records"])
+        text += (f" A {kinds} source counts only in {records} records: it confirms the figures it states, not a behaviour."
+                 if lang == "en" else f"{kinds} 类来源只在 {records} 记录中算数：它能证实其中写明的数字，但不能证实行为。")
+    return text
+
+
+def _sources_needed(requires: dict[str, Any], lang: str) -> str:
     kinds = ", ".join(f"`{k}`" for k in requires.get("any_kind", []))
     minimum = requires.get("min_sources")
     if requires.get("disputes"):
@@ -112,6 +123,28 @@ def _requirement(requires: dict[str, Any], lang: str) -> str:
     if kinds:
         return f"Needs a source of kind {kinds}." if lang == "en" else f"需要至少一个 {kinds} 类来源。"
     return "Any source will do." if lang == "en" else "任何来源均可。"
+
+
+COVERAGE = {
+    "en": ("Coverage", "The questions people bring to the knowledge base, and the records that answer each one. "
+                       "Every topic here has at least one record; the linter fails when one has none."),
+    "zh": ("覆盖范围", "读者常带着这些问题来查阅本知识库，下面列出回答每个问题的记录。这里的每个主题都至少有一条记录，"
+                     "若某个主题没有记录，校验工具会报错。"),
+}
+
+
+def coverage_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
+    """Topics (kb/_vocab/topics.yaml) with their records; written as coverage/index.md."""
+    title, intro = COVERAGE[lang]
+    topics: dict[str, Any] = kb.vocab.get("topics", {})
+    rows = []
+    for topic in sorted(topics.values(), key=lambda t: t["label"][lang].lower()):
+        records = [kb.record(ref) for ref in topic["records"]]
+        cells = "<br>".join(f"{link(r.ref, r.title.text(lang))} {badge(r.confidence, labels[r.confidence])}" for r in records)
+        label = escape_inline(topic["label"][lang])
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in (label, cells)) + " |")
+    head = "| " + (" | ".join(["Topic", "Records"]) if lang == "en" else "主题 | 记录") + " |"
+    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|", *rows, ""])
 
 
 def tag_pages(kb: KnowledgeBase, lang: str) -> dict[str, str]:

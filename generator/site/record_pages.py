@@ -72,7 +72,8 @@ class RecordPage:
             for peak in chip.peak_ops:
                 note = f" — {escape_inline(peak.note.text(lang))}" if peak.note else ""
                 cited = ", ".join(f"[{escape_inline(s.title)}]({s.url})" for s in peak.sources)
-                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: `{peak.basis}`){note} — {cited}")
+                inferred = f", {w['inferred']}" if peak.evidence == "inferred" else ""
+                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: `{peak.basis}`{inferred}){note} — {cited}")
             out.append("")
         if chip.same_engine_as:
             out += [f"## {w['same_engine']}", ""]
