@@ -52,6 +52,8 @@ def build(kb: KB) -> dict[str, Any]:
             "confidence": kb.vocab_data("confidence")["levels"],
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
+            "op_families": kb.vocab_data("op-families")["families"],
+            "howto_basics": kb.vocab_data("howto-order").get("basics", []),
             "topics": kb.vocab_data("topics").get("topics", {}),
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },

@@ -13,6 +13,8 @@ from . import __version__
 from .errors import AmbiguousNameError, DataError, UnknownIdError
 from .knowledge import KnowledgeBase, load
 from .records import Record, Rule
+from .device_rules import for_device
+from .device_text import device_facts, device_rules_text
 from .text_output import device_text, record_text, rules_table
 
 PIPE_CLOSED = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
@@ -127,7 +129,11 @@ def _device(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
     data = {"device": found.ref, "name": found.name, "year": found.year, "chips": list(found.chip_refs),
             "has_ane": found.has_ane, "runs_third_party_coreml": found.runs_third_party_coreml,
             "coreml_can_use_ane": usable, "docs": found.url(args.lang)}
-    return data, device_text(found, usable, args.lang)
+    data.update(device_facts(kb, found))
+    applicable = for_device(kb, found)
+    data["rules"] = [{"rule": a.rule.ref, "effect": a.effect, "confidence": a.rule.confidence, "chips": list(a.chips),
+                      "persistence": a.persistence.state if a.persistence else None} for a in applicable]
+    return data, device_text(found, usable, args.lang) + "\n" + device_rules_text(kb, found, applicable, args.lang)
 
 
 COMMANDS: dict[str, Callable[[KnowledgeBase, argparse.Namespace], tuple[Any, str]]] = {
