@@ -36,18 +36,18 @@ def problems(kb: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(("relpath", "old", "new", "where", "check"), [
-    (POOL, "min: 1, max: 1", "min: 0b_, max: 1", ":21:25:", "yaml-typing"),
-    (POOL, "min: 1, max: 1", "min: 0x_, max: 1", ":21:25:", "yaml-typing"),
-    (POOL, "min: 1, max: 1", "min: 0b1, max: 1", ":21:25:", "yaml-typing"),
-    (POOL, "min: 1, max: 1", "min: " + "9" * 5000 + ", max: 1", ":21:25:", "yaml-typing"),
-    (POOL, "effect: {kind: falls-back, to: [cpu]}", "effect: " + "[" * 500 + "]" * 500, ":19:", "yaml-safety"),
+    (POOL, "min: 1, max: 1", "min: 0b_, max: 1", ":22:25:", "yaml-typing"),
+    (POOL, "min: 1, max: 1", "min: 0x_, max: 1", ":22:25:", "yaml-typing"),
+    (POOL, "min: 1, max: 1", "min: 0b1, max: 1", ":22:25:", "yaml-typing"),
+    (POOL, "min: 1, max: 1", "min: " + "9" * 5000 + ", max: 1", ":22:25:", "yaml-typing"),
+    (POOL, "effect: {kind: falls-back, to: [cpu]}", "effect: " + "[" * 500 + "]" * 500, ":20:", "yaml-safety"),
     (SLOW, SOURCES, "sources: -1", ":14:10:", "schema"),
     (SLOW, "en: fp16 weights ran slower", "en: [a, b]", ":5:7:", "schema"),
     (SLOW, "en: fp16 weights ran slower", "en: fp16 weights \u202eran slower", ":5:20:", "bidi-override"),
     (SLOW, "en: fp16 weights ran slower", "en: fp16 weights \x01ran slower", ":5:20:", "control-character"),
     (SLOW, "en: fp16 weights ran slower", "en: fp16 weights \x7fran slower", ":5:20:", "control-character"),
     (POOL, "    source: https://example.org/pool\n  - chips: [chip/m4]",
-     "    source: https://example.org/gone\n  - chips: [chip/m4]", ":27:13:", "references"),
+     "    source: https://example.org/gone\n  - chips: [chip/m4]", ":28:13:", "references"),
     ("_vocab/tags.yaml", "  dtype: {en:", "  dtype: [x]\n  old: {en:", ":", "schema"),
 ], ids=["0b_", "0x_", "0b1", "5000-digits", "nested-500", "sources-int", "list-for-string", "bidi", "control", "del",
         "observation-source-gone", "vocab-wrong-type"])
