@@ -52,6 +52,7 @@ def build(kb: KB) -> dict[str, Any]:
             "confidence": kb.vocab_data("confidence")["levels"],
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
+            "op_families": kb.vocab_data("op-families")["families"],
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,

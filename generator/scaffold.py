@@ -47,6 +47,7 @@ runs_third_party_coreml: "TODO: true or false"
 """,
     "layer-rule": """\
 scope: op
+family: "TODO: an op family from kb/_vocab/op-families.yaml, e.g. pooling"
 identifiers:
   mlprogram: ["TODO: an ML Program op type, e.g. max_pool"]
 effect:

@@ -49,6 +49,7 @@ def _rule_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     effect = data.get("effect")
     return {
         "scope": data.get("scope", "op"),
+        "family": data.get("family"),
         "identifiers": {fmt: tuple(ops) for fmt, ops in data.get("identifiers", {}).items()},
         "condition": data.get("condition"),
         "effect": r.Effect(effect["kind"], tuple(effect.get("to", ())), bool(effect.get("whole_model"))) if effect else None,

@@ -168,6 +168,7 @@ class Rule(Record):
     """A layer rule, or a precision record's checkable part (the same fields)."""
 
     scope: str = "op"
+    family: str | None = None
     identifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     condition: Mapping[str, Any] | None = None
     effect: Effect | None = None
