@@ -11,8 +11,9 @@ from ..conditions import leaves
 from ..knowledge import KnowledgeBase
 from ..matching import Match
 from ..records import Chip, Device, Precision, Rule
-from . import extract
+from . import extract, families
 from .graph import Node, model_kind, sub_models, walk
+from .weight_use import user_of
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .readers import ModelInputError, read_model
@@ -62,9 +63,10 @@ class Checker:
         everything = list(walk(loaded.spec))
         nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
-        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
         consts = [n for n in everything if n.is_const]
-        findings += self._const_findings(consts, props)
+        by_user = self._const_findings(consts, props)
+        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props, by_user)
+        findings += [finding for finding, _ in by_user.get(None, [])]
         findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
@@ -113,7 +115,8 @@ class Checker:
                         hit.chips.append(chip)
         return list(hits.values())
 
-    def _op_findings(self, nodes: list[Node], props: ModelProperties) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
+    def _op_findings(self, nodes: list[Node], props: ModelProperties,
+                     by_user: dict[int | None, list[tuple[Finding, Rule]]]) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
         findings: list[Finding] = []
         unknown_ops: dict[str, list[Node]] = {}
         positive_ops: dict[str, list[Node]] = {}
@@ -121,6 +124,7 @@ class Checker:
         off_nodes: set[int] = set()
         for index, node in enumerate(nodes):
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node))
+            found: list[tuple[Finding, Rule]] = []
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
@@ -130,25 +134,39 @@ class Checker:
                     positive_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 finding = self._finding(match, hit.chips, params, node)
-                findings.append(finding)
-                if finding.severity in ("error", "warning") and finding.rule not in self.ignore:
+                if finding.rule in self.ignore:
+                    continue
+                found.append((finding, match.rule))
+                if finding.severity in ("error", "warning"):
                     flagged.add(index)
                     if moves_op_off_ane(match.rule):
                         off_nodes.add(index)
+            findings += families.merge(found + by_user.get(id(node), []), self.lang)
         findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
 
-    def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
-        """Constants are checked only against rules that name the `const` op itself."""
+    def _const_findings(self, consts: list[Node], props: ModelProperties) -> dict[int | None, list[tuple[Finding, Rule]]]:
+        """Constants are checked only against rules that name the `const` op itself. A finding names the op that uses
+        the constant (contract §6), with the constants in `values.constants`: one finding per rule and op. They are
+        keyed by the id of that op's node (None for a constant nothing uses)."""
+        by_user: dict[int | None, list[tuple[Finding, Rule]]] = {}
         if not any("const" in r.identifiers.get("mlprogram", ()) for r in [*self.kb.rules, *self.kb.precision]):
-            return []
-        findings = []
+            return by_user
         for node in consts:
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
+            user = user_of(node)
             for hit in self._matches(node, params, named_only=True):
-                if hit.match.certain:
-                    findings.append(self._finding(hit.match, hit.chips, params, node))
-        return findings
+                if not hit.match.certain or hit.match.rule.ref in self.ignore:
+                    continue
+                found = by_user.setdefault(id(user) if user else None, [])
+                same = next((f for f, rule in found if rule is hit.match.rule), None)
+                if same is not None:
+                    same.values["constants"].append(node.name)
+                    continue
+                finding = self._finding(hit.match, hit.chips, params, user or node)
+                finding.values["constants"] = [node.name]
+                found.append((finding, hit.match.rule))
+        return by_user
 
     def _summary(self, ops_by_rule: dict[str, list[Node]], unknown: bool) -> list[Finding]:
         """One note per rule for many ops: rules saying ops run on the ANE and general precision risks of an op

@@ -31,6 +31,14 @@ def output_role(node: Node) -> str:
     return "lut" if uses and all(use in LUT_INPUTS for use in uses) else "weight"
 
 
+def user_of(node: Node) -> Node | None:
+    """The op that uses a constant or decompressed weight, through any constexpr ops that decompress it."""
+    for output in node.outputs:
+        for user, _ in node.scope.uses(output):
+            return user_of(user) or user if user.op.startswith("constexpr_") else user
+    return None
+
+
 def weight_axes(node: Node) -> tuple[int, int] | None:
     """(output-channel axis, input axis) of the weight `node` produces, from the op that consumes it."""
     layouts = set()
