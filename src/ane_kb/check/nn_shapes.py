@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 Shape = tuple[int, ...]
-Handler = Callable[[Any, list["Shape | None"]], "Sequence[Shape] | Shape | None"]
+Handler = Callable[[Any, list["Shape | None"]], "Shape | list[Shape]"]
 
 IMAGE_CHANNELS = {10: 1, 20: 3, 30: 3, 40: 1}  # ImageFeatureType.ColorSpace: GRAYSCALE, RGB, BGR, GRAYSCALE_FLOAT16
 EXACT_ARRAY_MAPPING = 1
@@ -89,11 +89,7 @@ def _computed(kind: str | None, layer: Any, inputs: list[Shape | None], exact: b
         result = handler(getattr(layer, kind or ""), inputs if exact else [_rank5(s) for s in inputs])
     except (_Unknown, ArithmeticError, ValueError, IndexError, TypeError, OverflowError):
         return []
-    if result is None:
-        return []
-    if result and isinstance(result[0], int):
-        return [tuple(result)]  # type: ignore[arg-type]
-    return [tuple(s) if s is not None else None for s in result]  # type: ignore[union-attr]
+    return list(result) if isinstance(result, list) else [result]
 
 
 def _rank5(shape: Shape | None) -> Shape | None:
@@ -169,21 +165,17 @@ def _pooling(p: Any, inputs: list[Shape | None]) -> Shape:
     return (*lead, c, _window(h, kh, sh, 1, top + bottom), _window(w, kw, sw, 1, left + right))
 
 
-def _channels(count: int) -> Handler:
-    """Layers that replace the channel axis: the (C, 1, 1) or last axis becomes `count`."""
-
-    def handler(p: Any, inputs: list[Shape | None]) -> Shape:
-        shape = _first(inputs)
-        axis = -3 if len(shape) >= 3 else -1
-        out = list(shape)
-        out[axis] = count
-        return tuple(out)
-
-    return handler
+def _set_channels(shape: Shape, count: int) -> Shape:
+    """The shape with its channel axis (of a C×H×W tensor, else its last axis) set to `count`."""
+    axis = -3 if len(shape) >= 3 else -1
+    out = list(shape)
+    out[axis] = count
+    return tuple(out)
 
 
-def _with_param(field: str, scale: int = 1) -> Handler:
-    return lambda p, inputs: _channels(int(getattr(p, field)) * scale)(p, inputs)
+def _with_param(field: str) -> Handler:
+    """Layers whose output channels are a parameter (an inner product, an embedding)."""
+    return lambda p, inputs: _set_channels(_first(inputs), int(getattr(p, field)))
 
 
 def _same(p: Any, inputs: list[Shape | None]) -> Shape:
@@ -310,25 +302,19 @@ def _load_constant(p: Any, inputs: list[Shape | None]) -> Shape:
     return tuple(int(d) for d in p.shape)
 
 
-def _inner_product(p: Any, inputs: list[Shape | None]) -> Shape:
-    return _channels(int(p.outputChannels))(p, inputs)
-
-
 def _recurrent(factor: int) -> Handler:
     """LSTM, GRU and simple RNN layers: the output, then the state(s), each of the output size."""
 
     def handler(p: Any, inputs: list[Shape | None]) -> list[Shape]:
-        shape = _first(inputs)
-        size = int(p.outputVectorSize)
-        out = _channels(size * factor)(p, [shape])
-        state = _channels(size)(p, [shape])
-        return [out, state, state, state, state]
+        shape, size = _first(inputs), int(p.outputVectorSize)
+        state = _set_channels(shape, size)
+        return [_set_channels(shape, size * factor), state, state, state, state]
 
     return handler
 
 
 HANDLERS: dict[str, Handler] = {
-    "convolution": _convolution, "pooling": _pooling, "innerProduct": _inner_product,
+    "convolution": _convolution, "pooling": _pooling, "innerProduct": _with_param("outputChannels"),
     "embedding": _with_param("outputChannels"), "flatten": _flatten, "reshape": _reshape, "permute": _permute,
     "concat": _concat, "upsample": _upsample, "resizeBilinear": _resize_bilinear, "padding": _padding,
     "crop": _crop, "reorganizeData": _reorganize, "slice": _slice, "split": _split, "reduce": _reduce,
