@@ -205,9 +205,13 @@ def nn_upsample(params: dict[str, Any], path: Path) -> Path | None:
 def nn_inner_product(params: dict[str, Any], path: Path) -> Path | None:
     inner = _pair(params.get("matmul_inner_dim"), 16)[0]
     outputs = int(params.get("output_channels", 4))
+    shape: tuple[int, ...] = (inner,)
+    if "input_spatial_dims" in params:
+        height, width = _pair(params["input_spatial_dims"], 1)
+        shape, inner = (4, height, width), 4 * height * width
     if _too_big([inner, outputs]):
         return None
-    b = nn_builder((inner,))
+    b = nn_builder(shape)
     b.add_inner_product("target", W=np.ones((outputs, inner), np.float32), b=None, input_channels=inner,
                         output_channels=outputs, has_bias=False, input_name="x", output_name="y")
     return save_nn(b, path)

@@ -203,3 +203,127 @@ def nn_nd_block(path: Path) -> Path:
     builder.spec.description.output[0].type.multiArrayType.dataType = FLOAT32
     ct.utils.save_spec(builder.spec, str(path))
     return path
+
+
+def _vision_feature_print() -> Any:
+    """The feature-print stage of a Create ML image classifier: Scene version 1, a 299×299 image to 2048 floats."""
+    spec = ct.proto.Model_pb2.Model()
+    spec.specificationVersion = 3
+    spec.visionFeaturePrint.scene.version = 1
+    image = spec.description.input.add()
+    image.name = "image"
+    image.type.imageType.width = image.type.imageType.height = 299
+    image.type.imageType.colorSpace = ct.proto.FeatureTypes_pb2.ImageFeatureType.BGR
+    features = spec.description.output.add()
+    features.name = "sceneprint"
+    features.type.multiArrayType.shape.append(2048)
+    features.type.multiArrayType.dataType = FLOAT32
+    return spec
+
+
+def _glm_classifier(labels: list[str]) -> Any:
+    spec = ct.proto.Model_pb2.Model()
+    spec.specificationVersion = 3
+    glm = spec.glmClassifier
+    for _ in labels:
+        weights = glm.weights.add()
+        weights.value.extend([0.001] * 2048)
+    glm.offset.extend([0.0] * len(labels))
+    glm.postEvaluationTransform = ct.proto.GLMClassifier_pb2.GLMClassifier.Logit
+    glm.classEncoding = ct.proto.GLMClassifier_pb2.GLMClassifier.OneVsRest
+    glm.stringClassLabels.vector.extend(labels)
+    features = spec.description.input.add()
+    features.name = "sceneprint"
+    features.type.multiArrayType.shape.append(2048)
+    features.type.multiArrayType.dataType = FLOAT32
+    label = spec.description.output.add()
+    label.name = "label"
+    label.type.stringType.MergeFromString(b"")
+    spec.description.predictedFeatureName = "label"
+    return spec
+
+
+def create_ml_image_classifier(path: Path, head: str = "glm") -> Path:
+    """A Create ML-style image classifier: a pipeline of Vision's feature print and a GLM (or, with head="nn", a
+    small NeuralNetwork classifier on the same features)."""
+    from coremltools.models.pipeline import PipelineClassifier
+
+    labels = ["cat", "dog"]
+    pipe = PipelineClassifier([("image", datatypes.Array(3, 299, 299))], labels, [("label", datatypes.String())])
+    pipe.add_model(_vision_feature_print())
+    if head == "glm":
+        pipe.add_model(_glm_classifier(labels))
+    else:
+        b = ct.models.neural_network.NeuralNetworkBuilder([("sceneprint", datatypes.Array(2048))], [("scores", None)])
+        b.add_inner_product("fc", W=np.ones((2, 2048), np.float32) * 0.001, b=None, input_channels=2048,
+                            output_channels=2, has_bias=False, input_name="sceneprint", output_name="logits")
+        b.add_softmax("softmax", "logits", "scores")
+        b.spec.description.output[0].type.multiArrayType.dataType = FLOAT32
+        pipe.add_model(b.spec)
+    pipe.spec.specificationVersion = 3
+    pipe.spec.description.input[0].type.imageType.width = 299
+    pipe.spec.description.input[0].type.imageType.height = 299
+    pipe.spec.description.input[0].type.imageType.colorSpace = ct.proto.FeatureTypes_pb2.ImageFeatureType.BGR
+    ct.utils.save_spec(pipe.spec, str(path))
+    return path
+
+
+def glm_and_tree_pipeline(path: Path) -> Path:
+    """A pipeline with no neural stage at all."""
+    from coremltools.models.pipeline import Pipeline
+    from coremltools.models.tree_ensemble import TreeEnsembleRegressor
+
+    tree = TreeEnsembleRegressor(features=[("x", datatypes.Double())], target="y")
+    tree.add_leaf_node(0, 0, 1.0)
+    pipe = Pipeline([("x", datatypes.Double())], [("y", datatypes.Double())])
+    pipe.add_model(tree.spec)
+    pipe.spec.specificationVersion = 3
+    ct.utils.save_spec(pipe.spec, str(path))
+    return path
+
+
+def word_tagger(path: Path) -> Path:
+    """A Natural Language word tagger, as Create ML writes one: the framework's own bytes, no layers."""
+    spec = ct.proto.Model_pb2.Model()
+    spec.specificationVersion = 4
+    spec.wordTagger.revision = 1
+    spec.wordTagger.language = "en"
+    spec.wordTagger.tokensOutputFeatureName = "tokens"
+    spec.wordTagger.tokenTagsOutputFeatureName = "tags"
+    spec.wordTagger.modelParameterData = b"\x00" * 16
+    spec.wordTagger.stringTags.vector.extend(["NAME", "OTHER"])
+    text = spec.description.input.add()
+    text.name = "text"
+    text.type.stringType.MergeFromString(b"")
+    ct.utils.save_spec(spec, str(path))
+    return path
+
+
+def sound_classifier(path: Path) -> Path:
+    """A Create ML-style sound classifier: Vggish preprocessing (a built-in stage), then a NeuralNetwork."""
+    from coremltools.models.pipeline import Pipeline
+
+    pre = ct.proto.Model_pb2.Model()
+    pre.specificationVersion = 4
+    pre.soundAnalysisPreprocessing.vggish.SetInParent()
+    audio = pre.description.input.add()
+    audio.name = "audio"
+    audio.type.multiArrayType.shape.append(15600)
+    audio.type.multiArrayType.dataType = FLOAT32
+    mel = pre.description.output.add()
+    mel.name = "mel"
+    mel.type.multiArrayType.shape.extend([1, 96, 64])
+    mel.type.multiArrayType.dataType = FLOAT32
+    b = ct.models.neural_network.NeuralNetworkBuilder([("mel", datatypes.Array(1, 96, 64))], [("scores", None)])
+    b.add_convolution("conv", kernel_channels=1, output_channels=8, height=3, width=3, stride_height=1,
+                      stride_width=1, border_mode="same", groups=1, W=conv_weights(1, 8, 3, 3), b=None,
+                      has_bias=False, input_name="mel", output_name="c")
+    b.add_pooling("gap", height=1, width=1, stride_height=1, stride_width=1, layer_type="AVERAGE",
+                  padding_type="VALID", input_name="c", output_name="scores", is_global=True)
+    b.spec.description.output[0].type.multiArrayType.dataType = FLOAT32
+    pipe = Pipeline([("audio", datatypes.Array(15600))], [("scores", datatypes.Array(8, 1, 1))])
+    pipe.add_model(pre)
+    pipe.add_model(b.spec)
+    pipe.spec.specificationVersion = 4
+    ct.utils.save_spec(pipe.spec, str(path))
+    return path

@@ -39,6 +39,11 @@ BUILDERS = {
     "small_cnn": lambda d: pm.nn_small_cnn(d / "small_cnn.mlmodel"),
     "wide_cnn": lambda d: pm.nn_small_cnn(d / "wide_cnn.mlmodel", width=40000),
     "nd_block": lambda d: pm.nn_nd_block(d / "nd_block.mlmodel"),
+    "create_ml": lambda d: pm.create_ml_image_classifier(d / "create_ml.mlmodel"),
+    "create_ml_nn": lambda d: pm.create_ml_image_classifier(d / "create_ml_nn.mlmodel", head="nn"),
+    "classical": lambda d: pm.glm_and_tree_pipeline(d / "classical.mlmodel"),
+    "tagger": lambda d: pm.word_tagger(d / "tagger.mlmodel"),
+    "sound": lambda d: pm.sound_classifier(d / "sound.mlmodel"),
 }
 
 
@@ -189,3 +194,39 @@ def test_one_long_axis_is_reported_once_per_op(reports: dict[str, ModelReport]) 
     [reshape] = [f for f in report.findings if f.layer == "long_cast_fp16"]
     assert reshape.values["also"][0]["rule"] == "layer-rule/tensor-dimension-over-16384"
     assert "also in this family" in reshape.message
+
+
+# Pipelines with Apple's built-in models.
+
+def test_a_create_ml_image_classifier_is_judged_by_its_feature_print(reports: dict[str, ModelReport]) -> None:
+    report = reports["create_ml"]
+    assert report.verdict != "not-applicable" and report.message is None and report.error is None
+    [builtin] = _reported(report, "builtin-vision-feature-print")
+    assert builtin.severity == "warning" and builtin.values == {"builtin_stages": ["visionFeaturePrint"]}
+    assert builtin.docs.endswith("/layer-rule/builtin-vision-feature-print/") and builtin.sources
+    [glm] = _reported(report, "classical-pipeline-stages")
+    assert (glm.severity, glm.layer, glm.op, glm.path) == ("info", "model1", "glmClassifier", "models[1]")
+    assert report.summary.layers == 1 and report.summary.segments[0]["layers"] == ["model0"]
+    assert not _reported(report, "tiny-model-stays-on-cpu")  # its weights are the system's, not in the file
+
+
+def test_a_neural_head_after_a_feature_print_is_checked_too(reports: dict[str, ModelReport]) -> None:
+    report = reports["create_ml_nn"]
+    assert _reported(report, "builtin-vision-feature-print")
+    assert not _reported(report, "classical-pipeline-stages")
+    assert not _on(report, "inner-product-spatial-input")  # its input is a 2048-vector: no height, no width
+    assert report.summary.layers == 3                      # fc, softmax and the feature print
+
+
+def test_a_pipeline_without_a_neural_stage_is_not_applicable(reports: dict[str, ModelReport]) -> None:
+    report = reports["classical"]
+    assert report.verdict == "not-applicable" and report.message and not report.findings
+
+
+def test_natural_language_and_sound_stages_get_their_records(reports: dict[str, ModelReport]) -> None:
+    assert reports["tagger"].verdict != "not-applicable"
+    assert _reported(reports["tagger"], "builtin-natural-language-models")
+    sound = reports["sound"]
+    [builtin] = _reported(sound, "builtin-audio-models")
+    assert builtin.values == {"builtin_stages": ["soundAnalysisPreprocessing"]}
+    assert {f.layer for f in sound.findings if f.layer} == {"gap"}   # the neural stage is checked as usual

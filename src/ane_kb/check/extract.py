@@ -3,7 +3,7 @@
 Each parameter names, per format and op, an extractor kind: a layer field, an enum field or oneof,
 a MIL input (one or several), the shape of a named operand (or one axis of it), an operand's origin,
 dtype, rank or shape, a constant, or a model property; or a value derived from the graph around the
-op (a matrix product's reduction depth, a multiply's broadcasting, what a weight is used as and how
+op (a matrix product's reduction depth, a multiply's broadcasting, a layer input's height and width, what a weight is used as and how
 it is quantized, the type its consumers compute in). A value that cannot be read is simply left out,
 and the rule evaluation reports it as unknown.
 """
@@ -22,6 +22,7 @@ ModelProperty = Callable[[str], Any]
 DERIVED: dict[str, Callable[[Node, Mapping[str, Any]], Any]] = {
     "reduction-depth": lambda node, spec: operand_shapes.reduction_depth(node),
     "broadcast": lambda node, spec: operand_shapes.broadcast(node, spec["part"]),
+    "input-spatial": lambda node, spec: operand_shapes.input_spatial(node),
     "output-role": lambda node, spec: weight_use.output_role(node),
     "quantization": lambda node, spec: weight_use.quantization(node, spec["part"]),
     "consumer-dtype": lambda node, spec: weight_use.consumer_dtype(node),

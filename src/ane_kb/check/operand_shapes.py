@@ -1,5 +1,5 @@
-"""Values that follow from the shapes of an op's operands: the reduction depth of a matrix product and the kind
-of broadcasting an element-wise multiply does."""
+"""Values that follow from the shapes of an op's operands: the reduction depth of a matrix product, the kind of
+broadcasting an element-wise multiply does, and the height and width of a layer's input."""
 
 from __future__ import annotations
 
@@ -83,3 +83,14 @@ def broadcast(node: Node, part: str) -> Any:
 
 def _rank5(shape: tuple[int, ...]) -> tuple[int, ...]:
     return (shape[0], 1, 1) if len(shape) == 1 else shape
+
+
+def input_spatial(node: Node) -> list[int] | None:
+    """Height and width of a NeuralNetwork layer's first input: its last two axes when it has C, H and W, else 1×1
+    (a vector, or a (batch, channels) matrix, has no spatial extent)."""
+    if node.format != "neuralnetwork" or not node.inputs:
+        return None
+    shape = node.scope.shapes.get(node.inputs[0])
+    if shape is None:
+        return None
+    return list(shape[-2:]) if len(shape) >= 3 else [1, 1]

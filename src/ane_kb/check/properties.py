@@ -10,6 +10,7 @@ from typing import Any
 from .extract import mil_positional_input
 from .graph import Node, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
+from .stages import builtin_stages
 
 UNKNOWN = None
 
@@ -35,6 +36,7 @@ class ModelProperties:
             "palette_bit_widths": self._palette_bits,
             "state_width_multiple_of_32": self._state_widths,
             "output_producer_op": self._output_producer,
+            "builtin_stages": lambda: sorted({stage.type for stage in builtin_stages(spec)}),
         }
 
     def __call__(self, name: str) -> Any:
@@ -90,6 +92,9 @@ class ModelProperties:
         return max(sides) if sides else None
 
     def _weight_bytes(self) -> int | None:
+        """Unknown for a model with a built-in stage: the operating system holds that network's weights."""
+        if builtin_stages(self.spec):
+            return None
         if self.weights_dir is not None:
             return sum(p.stat().st_size for p in self.weights_dir.rglob("*") if p.is_file())
         total = 0

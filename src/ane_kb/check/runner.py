@@ -12,14 +12,18 @@ from ..knowledge import KnowledgeBase
 from ..matching import Match
 from ..records import Chip, Device, Precision, Rule
 from . import extract, families
-from .graph import Node, model_kind, sub_models, walk
-from .weight_use import user_of
+from .graph import Node, Scope, model_kind, sub_models, walk
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
+from .stages import builtin_stages, classical_stages
 from .verdict import decide
+from .weight_use import user_of
+
+CLASSICAL_RULE = "layer-rule/classical-pipeline-stages"
+
 
 @dataclass
 class Target:
@@ -61,7 +65,7 @@ class Checker:
             report.message = self._not_applicable(loaded.spec)
             return report
         everything = list(walk(loaded.spec))
-        nodes = [n for n in everything if not n.is_const]
+        nodes = [n for n in everything if not n.is_const] + _stage_nodes(loaded.spec)
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
         consts = [n for n in everything if n.is_const]
         by_user = self._const_findings(consts, props)
@@ -71,25 +75,39 @@ class Checker:
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
+        findings += self._classical_findings(loaded.spec)
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted({n.op for n in nodes} - self.covered),
+                                 uncovered_ops=sorted({n.op for n in nodes if n.format != "stage"} - self.covered),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
 
     def _formats(self, spec: Any) -> list[str]:
-        kind = model_kind(spec)
-        if kind in ("neuralnetwork", "mlprogram"):
-            return [kind]
-        return sorted({f for model in sub_models(spec) for f in self._formats(model)})
+        """The formats the model's rules are matched for. A built-in model names a network the OS ships, so a model
+        holding one is never "not applicable"; with no layers of its own it is matched as a NeuralNetwork model,
+        the spec family built-in models belong to."""
+        found = _neural_formats(spec)
+        return found or (["neuralnetwork"] if builtin_stages(spec) else [])
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
         if self.lang == "zh":
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
+
+    def _classical_findings(self, spec: Any) -> list[Finding]:
+        """One note per classical stage (a GLM, a tree ensemble ...) of a model that also holds a neural stage."""
+        record = self.kb.record(CLASSICAL_RULE)
+        out = []
+        for stage in classical_stages(spec):
+            message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
+                       else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
+                            f"apply to it")
+            out.append(finding_for(record, "info", message, self.lang, fix=False, layer=stage.name, op=stage.type,
+                                   path=stage.path))
+        return out
 
     def _chips(self) -> list[str | None]:
         return [c.ref for c in self.target.chips] or [None]
@@ -237,6 +255,20 @@ class Checker:
             out.append(finding_for(record, "error", message, self.lang, fix=False))
             break
         return out
+
+
+def _neural_formats(spec: Any) -> list[str]:
+    kind = model_kind(spec)
+    if kind in ("neuralnetwork", "mlprogram"):
+        return [kind]
+    return sorted({f for model in sub_models(spec) for f in _neural_formats(model)})
+
+
+def _stage_nodes(spec: Any) -> list[Node]:
+    """A node for each built-in model, so that the segments and the verdict count it: its record is what speaks
+    for it (no rule reads its layers, which the file does not hold)."""
+    return [Node("stage", stage.type, stage.name, stage.path, stage.spec, Scope("stage", stage.spec))
+            for stage in builtin_stages(spec)]
 
 
 def _positive(rule: Rule) -> bool:
