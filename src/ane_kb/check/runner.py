@@ -66,12 +66,12 @@ class Checker:
             return report
         everything = list(walk(loaded.spec))
         nodes = [n for n in everything if not n.is_const] + _stage_nodes(loaded.spec)
-        props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
+        props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
         consts = [n for n in everything if n.is_const]
         by_user = self._const_findings(consts, props)
         findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props, by_user)
         findings += [finding for finding, _ in by_user.get(None, [])]
-        findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir)
+        findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir, loaded.unscanned_weights)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
@@ -79,7 +79,8 @@ class Checker:
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted({n.op for n in nodes if n.format != "stage"} - self.covered),
+                                 uncovered_ops=sorted(({n.op for n in nodes if n.format != "stage"} - self.covered)
+                                                      | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
