@@ -134,15 +134,20 @@ def _window(size: int, kernel: int, stride: int, dilation: int, pad: int) -> int
 def _convolution(p: Any, inputs: list[Shape | None]) -> Shape:
     lead, _, h, w = _chw(inputs)
     (kh, kw), (sh, sw), (dh, dw) = _pair(p.kernelSize, 3), _pair(p.stride, 1), _pair(p.dilationFactor, 1)
+    padding = p.WhichOneof("ConvolutionPaddingType")
     if p.isDeconvolution:
         if len(p.outputShape) == 2:
             return (*lead, int(p.outputChannels), int(p.outputShape[0]), int(p.outputShape[1]))
-        if p.WhichOneof("ConvolutionPaddingType") == "same":
+        if padding is None:
+            raise _Unknown  # a compiled network's layer, whose padding the reader could not say
+        if padding == "same":
             return (*lead, int(p.outputChannels), h * sh, w * sw)
         top, bottom, left, right = _edges(p.valid.paddingAmounts)
         return (*lead, int(p.outputChannels), (h - 1) * sh + dh * (kh - 1) + 1 - top - bottom,
                 (w - 1) * sw + dw * (kw - 1) + 1 - left - right)
-    if p.WhichOneof("ConvolutionPaddingType") == "same":
+    if padding is None:
+        raise _Unknown
+    if padding == "same":
         return (*lead, int(p.outputChannels), -(-h // sh), -(-w // sw))
     top, bottom, left, right = _edges(p.valid.paddingAmounts)
     return (*lead, int(p.outputChannels), _window(h, kh, sh, dh, top + bottom), _window(w, kw, sw, dw, left + right))
@@ -156,6 +161,8 @@ def _pooling(p: Any, inputs: list[Shape | None]) -> Shape:
         raise _Unknown
     (kh, kw), (sh, sw) = _pair(p.kernelSize, 3), _pair(p.stride, 1)
     padding = p.WhichOneof("PoolingPaddingType")
+    if padding is None:
+        raise _Unknown
     if padding == "same":
         return (*lead, c, -(-h // sh), -(-w // sw))
     if padding == "includeLastPixel":
