@@ -186,7 +186,8 @@ def nn_pooling(params: dict[str, Any], path: Path) -> Path | None:
     stride = _pair(params.get("stride"), 1)
     kind = {"max": "MAX", "average": "AVERAGE", "l2": "L2"}[params.get("pooling_type", "max")]
     padding = {"valid": "VALID", "same": "SAME", "include_last_pixel": "INCLUDE_LAST_PIXEL"}[params.get("padding_type", "valid")]
-    b = nn_builder((3, 32, 32))
+    height, width = _pair(params.get("input_spatial_dims"), 32)
+    b = nn_builder((3, height, width))
     b.add_pooling("target", height=kh, width=kw, stride_height=stride[0], stride_width=stride[1], layer_type=kind,
                   padding_type=padding, input_name="x", output_name="y", is_global=bool(params.get("global_pooling")))
     return save_nn(b, path)
