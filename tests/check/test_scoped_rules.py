@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from ane_kb import load
 from ane_kb.check import check_model
 from ane_kb.check.report import ModelReport
 from tests.check import pattern_models as pm
@@ -53,8 +54,18 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ModelReport]:
     return {name: check_model(build(folder)) for name, build in BUILDERS.items()}
 
 
+RECORD_IDS = {ref.partition("/")[2] for ref in load().document["records"]}
+
+
+def _known(rule: str) -> str:
+    """A rule id the knowledge base has: a misspelt one would make every "no such finding" assertion pass."""
+    assert rule in RECORD_IDS, f"no record {rule!r} in kb/"
+    return rule
+
+
 def _on(report: ModelReport, rule: str, layer: str | None = None) -> list[Any]:
     """Findings of `rule` (given without its kind), reported or listed in another finding's `values.also`."""
+    _known(rule)
     found = []
     for finding in report.findings:
         refs = [finding.rule, *(also["rule"] for also in finding.values.get("also", []))]
@@ -64,6 +75,7 @@ def _on(report: ModelReport, rule: str, layer: str | None = None) -> list[Any]:
 
 
 def _reported(report: ModelReport, rule: str) -> list[Any]:
+    _known(rule)
     return [f for f in report.findings if f.rule.endswith("/" + rule)]
 
 
