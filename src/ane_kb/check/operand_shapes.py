@@ -7,13 +7,14 @@ import math
 from typing import Any
 
 from .graph import Node, input_binding_names, is_const, operand_value
-from .mil_values import shape_of
+from .mil_values import dims_of
 
 
-def _mil_shape(node: Node, input_name: str) -> tuple[int, ...] | None:
+def _mil_dims(node: Node, input_name: str) -> tuple[int | None, ...] | None:
+    """The operand's shape, None for a symbolic dimension (a flexible sequence length, say)."""
     names = input_binding_names(node, input_name)
     value_type = node.scope.types.get(names[0]) if names else None
-    return shape_of(value_type) if value_type is not None else None
+    return dims_of(value_type) if value_type is not None else None
 
 
 def flag(node: Node, name: str) -> bool | None:
@@ -24,8 +25,9 @@ def flag(node: Node, name: str) -> bool | None:
     return bool(value) if isinstance(value, (bool, int)) else None
 
 
-def _contracted(shape: tuple[int, ...] | None, transposed: bool | None, first: bool) -> int | None:
-    """The contracted axis of `x` (first=True, its last axis) or of `y` (its second-to-last), honouring the flag."""
+def _contracted(shape: tuple[int | None, ...] | None, transposed: bool | None, first: bool) -> int | None:
+    """The contracted axis of `x` (first=True, its last axis) or of `y` (its second-to-last), honouring the flag;
+    None when that axis is symbolic."""
     if shape is None or transposed is None or not shape:
         return None
     if len(shape) == 1:
@@ -40,9 +42,9 @@ def reduction_depth(node: Node) -> int | None:
     if node.format == "mlprogram":
         if node.op != "matmul":
             return None
-        depth = _contracted(_mil_shape(node, "x"), flag(node, "transpose_x"), first=True)
+        depth = _contracted(_mil_dims(node, "x"), flag(node, "transpose_x"), first=True)
         if depth is None:
-            depth = _contracted(_mil_shape(node, "y"), flag(node, "transpose_y"), first=False)
+            depth = _contracted(_mil_dims(node, "y"), flag(node, "transpose_y"), first=False)
         return depth
     if node.op != "batchedMatmul":
         return None
