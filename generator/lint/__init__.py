@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, examples, families, identifiers,
-               identity, languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
-               urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, examples, families, generations,
+               identifiers, identity, languages, markup, observations, placeholders, references, schema, schema_line,
+               source_hosts, tags, tombstones, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -33,6 +33,8 @@ CHECKS: tuple[Check, ...] = (
     families.check,
     conditions.check,
     applicability.check,
+    generations.check,
+    observations.check,
     examples.check,
     placeholders.check,
     schema_line.check,

@@ -55,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--os", help="a platform and version, e.g. ios17.4 or macos15")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
+    check.add_argument("--verbose", action="store_true", help="also report restrictions lifted on the target's engine")
     check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
 
@@ -72,7 +73,8 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(f"--ignore: {exc}") from None
     try:
         modules()
-        report = check_models(args.models, args.device, args.os, lang=args.lang, ignore=args.ignore, kb=kb)
+        report = check_models(args.models, args.device, args.os, lang=args.lang, ignore=args.ignore, kb=kb,
+                              verbose=args.verbose)
     except TargetError as exc:
         raise UsageError(str(exc)) from None
     except ProtoUnavailable as exc:
