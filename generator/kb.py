@@ -11,7 +11,7 @@ from .problems import Problem
 from .strict_yaml import Path as DocPath
 
 VOCAB_FILES = ("settings", "tags", "glossary", "confidence", "source-hosts", "identifiers", "ane-generations",
-               "op-families")
+               "op-families", "howto-order", "topics")
 
 
 @dataclass

@@ -27,7 +27,7 @@ _SOURCES = """\
 sources:
   - url: https://TODO.invalid/the-page-you-read
     title: "TODO: the title of the source"
-    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper or press"
+    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper, press or press-release"
     accessed: "{today}"
 updated: "{today}"
 """

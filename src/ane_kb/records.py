@@ -95,6 +95,8 @@ class PeakOps:
     basis: str
     sources: tuple[Source, ...]
     note: Text | None = None
+    evidence: str | None = None
+    """`inferred` when no cited source states the value; None when the sources state it."""
 
 
 @dataclass(frozen=True)

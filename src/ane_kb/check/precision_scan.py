@@ -71,14 +71,26 @@ class PrecisionScan:
             unscanned: str | None = None) -> list[Finding]:
         findings: list[Finding] = [self._unreadable(unscanned)] if unscanned else []
         constants = list(nn_constants(nodes))
+        reader = BlobReader(weights_dir)
         try:
-            constants += list(mil_constants(const_nodes, BlobReader(weights_dir)))
+            constants += list(mil_constants(const_nodes, reader))
+            for constant in constants:
+                findings += self._findings(constant, self._count(constant))
         except WeightsUnreadable as exc:
             findings.append(self._unreadable(str(exc)))
-        for constant in constants:
-            counts = count(constant.values, self.fp16_max, self.smallest_normal, self.zero_below)
-            findings += self._findings(constant, counts)
+        finally:
+            reader.close()
         return findings
+
+    def _count(self, constant: Constant) -> Counts:
+        """Counts over every part of the constant: a big blob is read and counted a chunk at a time."""
+        total = Counts()
+        for part in constant.parts():
+            counts = count(part, self.fp16_max, self.smallest_normal, self.zero_below)
+            total = Counts(total.overflow + counts.overflow, total.nonfinite + counts.nonfinite,
+                           total.subnormal + counts.subnormal, total.to_zero + counts.to_zero,
+                           max(total.largest, counts.largest))
+        return total
 
     def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:
         if constant is not None and constant.weight:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from .report import SEVERITIES, ModelReport, Report
+from .printable import printable
+from .report import SEVERITIES, Finding, ModelReport, Report
 
 WORDS: dict[str, dict[str, Any]] = {
     "en": {"verdict": "verdict", "flagged": "{flagged} of {layers} layers flagged", "switches": "{n} estimated device switches",
@@ -78,7 +80,22 @@ def model_text(model: ModelReport, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _escaped(model: ModelReport) -> ModelReport:
+    """The model's report with every text that comes from the model escaped: a layer named "a\\r\\nERRORS (0)"
+    cannot print a fake header, nor a right-to-left override turn a line around."""
+    def text(value: str | None) -> str | None:
+        return printable(value) if value is not None else None
+
+    def finding(f: Finding) -> Finding:
+        return replace(f, layer=text(f.layer), op=text(f.op), path=printable(f.path), message=printable(f.message),
+                       unknown=[printable(u) for u in f.unknown])
+
+    summary = replace(model.summary, uncovered_ops=[printable(op) for op in model.summary.uncovered_ops])
+    return replace(model, path=printable(model.path), error=text(model.error), message=text(model.message),
+                   summary=summary, findings=[finding(f) for f in model.findings])
+
+
 def report_text(report: Report, lang: str) -> str:
-    parts = [model_text(m, lang) for m in report.models]
+    parts = [model_text(_escaped(m), lang) for m in report.models]
     parts.append(WORDS[lang]["caveat"])
     return "\n\n".join(parts)
