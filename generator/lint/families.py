@@ -1,4 +1,5 @@
-"""Every layer rule names an op family from kb/_vocab/op-families.yaml, and its ops belong to that family.
+"""Every layer rule (and a precision record that has one) names an op family from kb/_vocab/op-families.yaml,
+and its ops belong to that family.
 
 A family with identifiers holds only rules about those layer and op types, and each identifier
 belongs to one family per format. A rule that applies to every op (no identifiers) belongs to a
@@ -23,7 +24,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     yield from _vocabulary(ctx, families)
     open_families = sorted(name for name, fam in families.items() if not _identifiers(fam))
     for entry in ctx.valid_records():
-        if entry.kind == "layer-rule":
+        if entry.kind in ("layer-rule", "precision"):
             yield from _rule(ctx, entry, families, open_families)
 
 

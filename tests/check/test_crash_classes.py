@@ -56,7 +56,8 @@ def test_custom_layer_with_parameters(tmp_path: Path, built: dict[str, Path]) ->
     assert first["error"] is None and first["format"] == "neuralnetwork"
     found = {(f["rule"], f["layer"]) for f in first["findings"]}
     assert ("layer-rule/custom-layers", "custom") in found
-    assert any(rule == "precision/fp16-overflow" and layer.startswith("custom.") for rule, layer in found if layer)
+    overflow = [f for f in first["findings"] if f["rule"] == "precision/fp16-overflow"]
+    assert overflow and overflow[0]["layer"] == "custom" and overflow[0]["values"]["weight"].startswith("custom.")
 
 
 def test_pooling_type_outside_its_enum(tmp_path: Path, built: dict[str, Path]) -> None:

@@ -20,10 +20,13 @@ def test_neuralnetwork_weights_beyond_fp16_are_an_error(tmp_path: Path) -> None:
     model = models.nn_with_weights(tmp_path / "big.mlmodel", [70000.0, -1e6, 1e-9, 3e-5])
     report, result = check_json(str(model))
     [overflow] = _findings(report, "precision/fp16-overflow")
-    assert overflow["severity"] == "error" and overflow["values"] == {"overflow": 2, "nonfinite": 0}
-    assert "largest 1e+06" in overflow["message"] and overflow["layer"] == "fc.innerProduct.weights"
+    assert overflow["severity"] == "error"
+    assert overflow["values"] == {"overflow": 2, "nonfinite": 0, "weight": "innerProduct.weights"}
+    assert "largest 1e+06" in overflow["message"]
+    assert (overflow["layer"], overflow["op"]) == ("fc", "innerProduct")  # the layer, not the weight (contract §6)
     [underflow] = _findings(report, "precision/fp16-underflow-to-zero")
-    assert underflow["severity"] == "warning" and underflow["values"] == {"subnormal": 2, "to_zero": 1}
+    assert underflow["severity"] == "warning"
+    assert underflow["values"] == {"subnormal": 2, "to_zero": 1, "weight": "innerProduct.weights"}
     assert result.returncode == 1
 
 
@@ -39,7 +42,8 @@ def test_ml_program_blobs_are_scanned(tmp_path: Path) -> None:
     model = models.mil_with_weights(tmp_path / "big.mlpackage", [70000.0, 1e-9])
     report, _ = check_json(str(model))
     [overflow] = _findings(report, "precision/fp16-overflow")
-    assert overflow["values"]["overflow"] == 1 and overflow["op"] == "const"
+    assert overflow["values"]["overflow"] == 1 and (overflow["layer"], overflow["op"]) == ("conv", "conv")
+    assert overflow["values"]["weight"].startswith("conv_weight")
 
 
 def test_clean_weights_give_no_precision_findings(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """Read a node's parameter values the way the knowledge base's parameter vocabulary says.
 
 Each parameter names, per format and op, an extractor kind: a layer field, an enum field or oneof,
-a MIL input (one or several), the shape of a named operand, an operand's origin, dtype, rank or
-shape, a constant, or a model property. A value that cannot be read is simply left out, and the
-rule evaluation reports it as unknown.
+a MIL input (one or several), the shape of a named operand (or one axis of it), an operand's origin,
+dtype, rank or shape, a constant, or a model property; or a value derived from the graph around the
+op (a matrix product's reduction depth, a multiply's broadcasting, a layer input's height and width, what a weight is used as and how
+it is quantized, the type its consumers compute in). A value that cannot be read is simply left out,
+and the rule evaluation reports it as unknown.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import operand_shapes, weight_use
 from .graph import Node, input_binding_names, is_const, operand_value
 from .mil_values import BlobRef, dtype_of, shape_of
 
 _MISSING = object()
 ModelProperty = Callable[[str], Any]
+DERIVED: dict[str, Callable[[Node, Mapping[str, Any]], Any]] = {
+    "reduction-depth": lambda node, spec: operand_shapes.reduction_depth(node),
+    "broadcast": lambda node, spec: operand_shapes.broadcast(node, spec["part"]),
+    "input-spatial": lambda node, spec: operand_shapes.input_spatial(node),
+    "output-role": lambda node, spec: weight_use.output_role(node),
+    "quantization": lambda node, spec: weight_use.quantization(node, spec["part"]),
+    "consumer-dtype": lambda node, spec: weight_use.consumer_dtype(node),
+}
 
 
 _PLANS: dict[tuple[int, str, str], list[tuple[str, str, Mapping[str, Any]]]] = {}
@@ -67,9 +78,18 @@ def _extract(node: Node, spec: Mapping[str, Any], model_property: ModelProperty)
         return spec["value"]
     if kind == "model-property":
         return model_property(spec["property"])
-    if node.format == "neuralnetwork":
-        return _nn(node, spec)
-    return _mil(node, spec)
+    if kind in DERIVED:
+        value = DERIVED[kind](node, spec)
+        return _MISSING if value is None else value
+    value = _nn(node, spec) if node.format == "neuralnetwork" else _mil(node, spec)
+    return _axis(value, spec["axis"]) if "axis" in spec and value is not _MISSING else value
+
+
+def _axis(shape: Any, axis: int) -> Any:
+    """One axis of a shape, for extractors that name it."""
+    if not isinstance(shape, list) or not -len(shape) <= axis < len(shape):
+        return _MISSING
+    return shape[axis]
 
 
 def _field(message: Any, path: str) -> Any:
@@ -116,6 +136,7 @@ def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
 
 
 def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
+    """A layer input's or output's shape: as the converter wrote it into the layer, else as propagated."""
     if "input_index" in spec:
         index = spec["input_index"]
         tensors, names = node.raw.inputTensor, node.inputs
@@ -125,7 +146,7 @@ def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
     if index < len(tensors) and tensors[index].rank:
         dims = list(tensors[index].dimValue)
         return dims if dims and all(d > 0 for d in dims) else _MISSING
-    if "input_index" in spec and index < len(names) and names[index] in node.scope.shapes:
+    if index < len(names) and names[index] in node.scope.shapes:
         return list(node.scope.shapes[names[index]])
     return _MISSING
 

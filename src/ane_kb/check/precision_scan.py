@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .graph import Node
+from .mil_values import dtype_of
 from .report import Finding, finding_for
 from .weights import BlobReader, Constant, WeightsUnreadable, mil_constants, nn_constants
 
@@ -92,6 +93,8 @@ class PrecisionScan:
         return total
 
     def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:
+        if constant is not None and constant.weight:
+            values = {**values, "weight": constant.weight}
         return finding_for(self.kb.record(ref), severity, message, self.lang, values=values,
                            layer=constant.name if constant else None, op=constant.op if constant else None,
                            path=constant.path if constant else "")
@@ -107,7 +110,15 @@ class PrecisionScan:
                                         f"become infinity in fp16")
             if counts.nonfinite:
                 parts.append(f"{counts.nonfinite} 个值是 NaN 或无穷大" if zh else f"{counts.nonfinite} value(s) are NaN or infinite")
-            out.append(self._finding(OVERFLOW_RULE, "error", ("；" if zh else "; ").join(parts), constant,
+            severity, message = "error", ("；" if zh else "; ").join(parts)
+            if counts.overflow and not counts.nonfinite and kept_fp32(constant):
+                severity = "info"
+                message = (f"{counts.overflow} 个值的绝对值超过 {self.fp16_max:g}（最大 {counts.largest:g}），在 fp16 中会溢出；"
+                           f"但使用它们的算子以 fp32 计算，保留了这些值，这也正是该算子保持 fp32、不在神经引擎上运行的原因"
+                           if zh else f"{counts.overflow} value(s) beyond ±{self.fp16_max:g} (largest {counts.largest:g}) "
+                                      f"would overflow fp16, but the op that uses them computes in fp32 and keeps them: "
+                                      f"that is why it stays fp32, off the Neural Engine")
+            out.append(self._finding(OVERFLOW_RULE, severity, message, constant,
                                      {"overflow": counts.overflow, "nonfinite": counts.nonfinite}))
         if counts.subnormal:
             message = (f"{counts.subnormal} 个非零值小于 {self.smallest_normal:.3g}，在 fp16 中会损失精度，其中 {counts.to_zero} 个会变成 0"
@@ -121,6 +132,16 @@ class PrecisionScan:
         message = (f"无法读取权重（{why}），已跳过精度扫描；其他检查照常进行" if self.lang == "zh"
                    else f"the weights could not be read ({why}); the precision scan was skipped, the other checks ran")
         return self._finding(OVERFLOW_RULE, "warning", message, None, {})
+
+
+def kept_fp32(constant: Constant) -> bool:
+    """An fp32 ML Program constant whose every user computes in fp32: it never becomes fp16, the op stays off the ANE."""
+    node = constant.node
+    if node is None or not node.raw.outputs or dtype_of(node.raw.outputs[0].type) != "fp32":
+        return False
+    users = [user for output in node.outputs for user, _ in node.scope.uses(output)]
+    return bool(users) and all(user.op != "cast" and user.raw.outputs and dtype_of(user.raw.outputs[0].type) == "fp32"
+                               for user in users)
 
 
 def _count_numpy(values: Any, fp16_max: float, smallest_normal: float, zero_below: float) -> Counts | None:

@@ -12,6 +12,7 @@ from .graph import Node, input_binding_names, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
 from .proto_walk import nested_messages
 from .weights import NESTED_NETWORKS
+from .stages import builtin_stages
 
 UNKNOWN = None
 
@@ -30,6 +31,7 @@ class ModelProperties:
             "input_shape_kind": self._input_shape_kind,
             "enumerated_shape_count": self._enumerated_count,
             "max_input_dim": self._max_input_dim,
+            "max_image_side": self._max_image_side,
             "fallback_op_count": lambda: self.fallback_op_count,
             "sdpa_count": lambda: len(self._sdpa()),
             "sdpa_min_query_elements": self._sdpa_min_query,
@@ -37,6 +39,7 @@ class ModelProperties:
             "palette_bit_widths": self._palette_bits,
             "state_width_multiple_of_32": self._state_widths,
             "output_producer_op": self._output_producer,
+            "builtin_stages": lambda: sorted({stage.type for stage in builtin_stages(spec)}),
         }
 
     def __call__(self, name: str) -> Any:
@@ -74,8 +77,9 @@ class ModelProperties:
         return max(counts, default=0)
 
     def _max_input_dim(self) -> int | None:
+        """The model's own inputs only: a pipeline's inner models take tensors the pipeline computes."""
         best = 0
-        for feature in self._features():
+        for feature in self.spec.description.input:
             if feature.type.WhichOneof("Type") != "multiArrayType":
                 continue
             array = feature.type.multiArrayType
@@ -86,7 +90,14 @@ class ModelProperties:
                 best = max(best, size.upperBound, size.lowerBound)
         return best or None
 
+    def _max_image_side(self) -> int | None:
+        sides = [side for feature in self.spec.description.input for side in _image_sides(feature)]
+        return max(sides) if sides else None
+
     def _weight_bytes(self) -> int | None:
+        """Unknown for a model with a built-in stage: the operating system holds that network's weights."""
+        if builtin_stages(self.spec):
+            return None
         if self.weights_dir is not None:
             return sum(p.stat().st_size for p in self.weights_dir.rglob("*") if p.is_file())
         total = 0
@@ -158,6 +169,28 @@ class ModelProperties:
 def _nn_weight_bytes(layer: Any) -> int:
     return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
                for _, item in nested_messages(layer, stop=NESTED_NETWORKS) if item.DESCRIPTOR.name == "WeightParams")
+
+
+IMAGE_CHANNELS = (1, 3, 4)
+MIN_IMAGE_SIDE = 32
+MAX_ASPECT = 8
+
+
+def _image_sides(feature: Any) -> list[int]:
+    """Height and width of an image input, or of a multi-array input shaped like one (see max_image_side)."""
+    kind = feature.type.WhichOneof("Type")
+    if kind == "imageType":
+        image = feature.type.imageType
+        return [int(image.height), int(image.width)]
+    if kind != "multiArrayType":
+        return []
+    shape = [int(d) for d in feature.type.multiArrayType.shape]
+    if not 3 <= len(shape) <= 5 or shape[-3] not in IMAGE_CHANNELS:
+        return []
+    height, width = shape[-2:]
+    if min(height, width) < MIN_IMAGE_SIDE or max(height, width) > MAX_ASPECT * min(height, width):
+        return []
+    return [height, width]
 
 
 def _ranges(array: Any, image: Any) -> list[Any]:

@@ -12,8 +12,8 @@ from ..knowledge import KnowledgeBase
 from ..matching import Match
 from ..persistence import names
 from ..records import Chip, Device, Precision, Rule
-from . import extract
-from .graph import Node, model_kind, sub_models, walk
+from . import extract, families
+from .graph import Node, Scope, model_kind, sub_models, walk
 from .isolation import debugging, internal_error
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
@@ -21,7 +21,12 @@ from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
+from .stages import builtin_stages, classical_stages
 from .verdict import decide
+from .weight_use import user_of
+
+CLASSICAL_RULE = "layer-rule/classical-pipeline-stages"
+
 
 @dataclass
 class Target:
@@ -79,34 +84,50 @@ class Checker:
             report.message = self._not_applicable(loaded.spec)
             return report
         everything = list(walk(loaded.spec))
-        nodes = [n for n in everything if not n.is_const]
+        nodes = [n for n in everything if not n.is_const] + _stage_nodes(loaded.spec)
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
-        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
         consts = [n for n in everything if n.is_const]
-        findings += self._const_findings(consts, props)
+        by_user = self._const_findings(consts, props)
+        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props, by_user)
+        findings += [finding for finding, _ in by_user.get(None, [])]
         findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir, loaded.unscanned_weights)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
+        findings += self._classical_findings(loaded.spec)
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted(({n.op for n in nodes} - self.covered) | set(loaded.notes)),
+                                 uncovered_ops=sorted(({n.op for n in nodes if n.format != "stage"} - self.covered)
+                                                      | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
 
     def _formats(self, spec: Any) -> list[str]:
-        kind = model_kind(spec)
-        if kind in ("neuralnetwork", "mlprogram"):
-            return [kind]
-        return sorted({f for model in sub_models(spec) for f in self._formats(model)})
+        """The formats the model's rules are matched for. A built-in model names a network the OS ships, so a model
+        holding one is never "not applicable"; with no layers of its own it is matched as a NeuralNetwork model,
+        the spec family built-in models belong to."""
+        found = _neural_formats(spec)
+        return found or (["neuralnetwork"] if builtin_stages(spec) else [])
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
         if self.lang == "zh":
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
+
+    def _classical_findings(self, spec: Any) -> list[Finding]:
+        """One note per classical stage (a GLM, a tree ensemble ...) of a model that also holds a neural stage."""
+        record = self.kb.record(CLASSICAL_RULE)
+        out = []
+        for stage in classical_stages(spec):
+            message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
+                       else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
+                            f"apply to it")
+            out.append(finding_for(record, "info", message, self.lang, fix=False, layer=stage.name, op=stage.type,
+                                   path=stage.path))
+        return out
 
     def _chips(self) -> list[str | None]:
         return [c.ref for c in self.target.chips] or [None]
@@ -131,7 +152,8 @@ class Checker:
                     _add(hits, match, chip)
         return list(hits.values())
 
-    def _op_findings(self, nodes: list[Node], props: ModelProperties) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
+    def _op_findings(self, nodes: list[Node], props: ModelProperties,
+                     by_user: dict[int | None, list[tuple[Finding, Rule]]]) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
         findings: list[Finding] = []
         unknown_ops: dict[str, list[Node]] = {}
         positive_ops: dict[str, list[Node]] = {}
@@ -139,6 +161,7 @@ class Checker:
         off_nodes: set[int] = set()
         for index, node in enumerate(nodes):
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node))
+            found: list[tuple[Finding, Rule]] = []
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
@@ -148,25 +171,39 @@ class Checker:
                     positive_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 finding = self._finding(match, hit.chips, params, node)
-                findings.append(finding)
-                if finding.severity in ("error", "warning") and finding.rule not in self.ignore:
+                if finding.rule in self.ignore:
+                    continue
+                found.append((finding, match.rule))
+                if finding.severity in ("error", "warning"):
                     flagged.add(index)
                     if moves_op_off_ane(match.rule):
                         off_nodes.add(index)
+            findings += families.merge(found + by_user.get(id(node), []), self.lang)
         findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
 
-    def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
-        """Constants are checked only against rules that name the `const` op itself."""
+    def _const_findings(self, consts: list[Node], props: ModelProperties) -> dict[int | None, list[tuple[Finding, Rule]]]:
+        """Constants are checked only against rules that name the `const` op itself. A finding names the op that uses
+        the constant (contract §6), with the constants in `values.constants`: one finding per rule and op. They are
+        keyed by the id of that op's node (None for a constant nothing uses)."""
+        by_user: dict[int | None, list[tuple[Finding, Rule]]] = {}
         if not any("const" in r.identifiers.get("mlprogram", ()) for r in [*self.kb.rules, *self.kb.precision]):
-            return []
-        findings = []
+            return by_user
         for node in consts:
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
+            user = user_of(node)
             for hit in self._matches(node, params, named_only=True):
-                if hit.match.certain:
-                    findings.append(self._finding(hit.match, hit.chips, params, node))
-        return findings
+                if not hit.match.certain or hit.match.rule.ref in self.ignore:
+                    continue
+                found = by_user.setdefault(id(user) if user else None, [])
+                same = next((f for f, rule in found if rule is hit.match.rule), None)
+                if same is not None:
+                    same.values["constants"].append(node.name)
+                    continue
+                finding = self._finding(hit.match, hit.chips, params, user or node)
+                finding.values["constants"] = [node.name]
+                found.append((finding, hit.match.rule))
+        return by_user
 
     def _summary(self, ops_by_rule: dict[str, list[Node]], unknown: bool) -> list[Finding]:
         """One note per rule for many ops: rules saying ops run on the ANE and general precision risks of an op
@@ -250,6 +287,20 @@ class Checker:
             out.append(finding_for(record, "error", message, self.lang, fix=False))
             break
         return out
+
+
+def _neural_formats(spec: Any) -> list[str]:
+    kind = model_kind(spec)
+    if kind in ("neuralnetwork", "mlprogram"):
+        return [kind]
+    return sorted({f for model in sub_models(spec) for f in _neural_formats(model)})
+
+
+def _stage_nodes(spec: Any) -> list[Node]:
+    """A node for each built-in model, so that the segments and the verdict count it: its record is what speaks
+    for it (no rule reads its layers, which the file does not hold)."""
+    return [Node("stage", stage.type, stage.name, stage.path, stage.spec, Scope("stage", stage.spec))
+            for stage in builtin_stages(spec)]
 
 
 STRENGTH = {None: 0, "observed": 0, "assumed": 0, "between": 1, "lifted": 2}

@@ -16,6 +16,7 @@ from typing import Any
 from .graph import Node
 from .mil_values import BlobRef
 from .proto_walk import nested_messages
+from .weight_use import user_of
 
 SENTINEL = 0xDEADBEEF
 BLOB_FORMATS = {1: "e", 2: "f"}  # float16, float32; other blob types hold no floats to scan
@@ -28,10 +29,14 @@ class WeightsUnreadable(Exception):
 
 @dataclass
 class Constant:
+    """Float values stored in a model, named after the layer or op that uses them (`weight` is the field or constant)."""
+
     name: str
     op: str
     path: str
     values: Any  # a sequence of floats (list or memoryview), or a BlobValues read in parts
+    weight: str = ""
+    node: Node | None = None  # the ML Program const op
 
     def parts(self) -> Iterator[Any]:
         """The values as one or more sequences of floats."""
@@ -56,9 +61,9 @@ def nn_constants(nodes: list[Node]) -> Iterator[Constant]:
         if node.format == "neuralnetwork":
             for field_name, weights in _weight_params(node.raw):
                 if weights.floatValue:
-                    yield Constant(f"{node.name}.{field_name}", node.op, node.path, weights.floatValue)
+                    yield Constant(node.name, node.op, node.path, weights.floatValue, field_name)
                 if weights.float16Value:
-                    yield Constant(f"{node.name}.{field_name}", node.op, node.path, _floats(weights.float16Value, "e"))
+                    yield Constant(node.name, node.op, node.path, _floats(weights.float16Value, "e"), field_name)
 
 
 def _weight_params(layer: Any) -> Iterator[tuple[str, Any]]:
@@ -156,9 +161,13 @@ class BlobReader:
 def mil_constants(const_nodes: list[Node], reader: BlobReader) -> Iterator[Constant]:
     for node in const_nodes:
         value = node.scope.consts.get(node.name)
+        floats: Any
         if isinstance(value, BlobRef):
             floats = reader.read(value)
-            if floats is not None:
-                yield Constant(node.name, node.op, node.path, floats)
         elif isinstance(value, list) and value and isinstance(value[0], float):
-            yield Constant(node.name, node.op, node.path, value)
+            floats = value
+        else:
+            continue
+        if floats is not None:
+            user = user_of(node) or node
+            yield Constant(user.name, user.op, user.path, floats, node.name, node)
