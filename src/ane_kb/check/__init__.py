@@ -48,16 +48,18 @@ def resolve_target(kb: KnowledgeBase, device: str | None = None, os: str | None 
 
 
 def check_model(path: str | Path, device: str | None = None, os: str | None = None, *, lang: str = "en",
-                ignore: Iterable[str] = (), kb: KnowledgeBase | None = None) -> ModelReport:
-    """Check one model for a target device (or chip) and OS. Raises TargetError for a bad target."""
+                ignore: Iterable[str] = (), kb: KnowledgeBase | None = None, verbose: bool = False) -> ModelReport:
+    """Check one model for a target device (or chip) and OS. Raises TargetError for a bad target.
+
+    With `verbose`, every op a rule could not be checked for gets its own note instead of one per rule."""
     kb = kb or default()
-    checker = Checker(kb, resolve_target(kb, device, os), lang, ignore)
+    checker = Checker(kb, resolve_target(kb, device, os), lang, ignore, verbose)
     return checker.check(Path(path), str(path))
 
 
 def check_models(paths: Sequence[str | Path], device: str | None = None, os: str | None = None, *, lang: str = "en",
-                 ignore: Iterable[str] = (), kb: KnowledgeBase | None = None) -> Report:
+                 ignore: Iterable[str] = (), kb: KnowledgeBase | None = None, verbose: bool = False) -> Report:
     kb = kb or default()
-    checker = Checker(kb, resolve_target(kb, device, os), lang, ignore)
+    checker = Checker(kb, resolve_target(kb, device, os), lang, ignore, verbose)
     models = [checker.check(Path(p), str(p)) for p in paths]
     return Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version}, models)

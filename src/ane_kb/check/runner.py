@@ -37,8 +37,9 @@ class _Hit:
 
 
 class Checker:
-    def __init__(self, kb: KnowledgeBase, target: Target, lang: str = "en", ignore: Iterable[str] = ()) -> None:
-        self.kb, self.target, self.lang = kb, target, lang
+    def __init__(self, kb: KnowledgeBase, target: Target, lang: str = "en", ignore: Iterable[str] = (),
+                 verbose: bool = False) -> None:
+        self.kb, self.target, self.lang, self.verbose = kb, target, lang, verbose
         self.ignore = {self._ref(r) for r in ignore}
         covered = {op for rule in [*kb.rules, *kb.precision] for ops in rule.identifiers.values() for op in ops}
         self.covered = covered
@@ -124,7 +125,10 @@ class Checker:
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
-                    unknown_ops.setdefault(match.rule.ref, []).append(node)
+                    if self.verbose:
+                        findings.append(self._unknown_finding(match, node))
+                    else:
+                        unknown_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 if match.certain and (_positive(match.rule) or _general_risk(match.rule)):
                     positive_ops.setdefault(match.rule.ref, []).append(node)
@@ -166,6 +170,14 @@ class Checker:
             clauses = sorted({f"{leaf['param']} is unknown" for leaf in leaves(getattr(rule, "condition", None))})
             out.append(finding_for(rule, "info", message, self.lang, fix=False, unknown=clauses if unknown else None))
         return out
+
+    def _unknown_finding(self, match: Match, node: Node) -> Finding:
+        """With --verbose: one note per op a rule could not be checked for, naming the missing values."""
+        rule = match.rule
+        message = (f"{rule.title.zh}：缺少判断所需的数据，无法检查" if self.lang == "zh"
+                   else f"{rule.title.en}: could not be checked")
+        return finding_for(rule, "info", message, self.lang, fix=False, unknown=list(match.unknown), layer=node.name,
+                           op=node.op, path=node.path)
 
     def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
         rule = match.rule
