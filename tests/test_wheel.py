@@ -52,6 +52,7 @@ def test_wheel_holds_the_data_and_no_repository_tooling(built: Path) -> None:
     assert "ane_kb/data/kb.json" in names
     assert "ane_kb/data/schema/export.schema.json" in names
     assert "ane_kb/py.typed" in names
+    assert "ane_kb/check/readers/mil.lark" in names
     assert not [n for n in names if n.startswith(("kb/", "generator/", "tests/"))]
     assert [sd.name for sd in built.glob("ane_kb-*.tar.gz")]
 

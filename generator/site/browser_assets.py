@@ -1,8 +1,8 @@
 """The in-browser checker's assets, assembled at build time from the registries.
 
 Pyodide comes from the npm registry (the tarball pinned in browser-assets.lock.json, checked against its
-sha512 integrity), the pure-Python protobuf wheel from PyPI (pinned sha256), the Core ML spec modules from
-the installed coremltools, and ane_kb from this repository. Downloads are cached in .cache/; nothing of
+sha512 integrity), the pure-Python protobuf and Lark wheels from PyPI (each pinned by sha256), the Core ML spec
+modules from the installed coremltools, and ane_kb from this repository. Downloads are cached in .cache/; nothing of
 them is committed.
 """
 
@@ -66,19 +66,24 @@ def pyodide_files() -> Path:
     return target
 
 
-def protobuf_wheel() -> Path:
-    pin = _lock()["protobuf"]
+def pure_python_wheel(name: str) -> Path:
+    """The pinned pure-Python wheel of `name` (protobuf, lark), downloaded once and checked against its sha256."""
+    pin = _lock()[name]
     wheel = CACHE / str(pin["wheel"])
     if not wheel.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
         result = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
-                                 "--platform", "any", "--implementation", "py", f"protobuf=={pin['version']}",
+                                 "--platform", "any", "--implementation", "py", f"{name}=={pin['version']}",
                                  "-d", str(CACHE)], capture_output=True, text=True)
         if result.returncode != 0 or not wheel.is_file():
-            raise AssetError(f"cannot download the protobuf {pin['version']} wheel from PyPI")
+            raise AssetError(f"cannot download the {name} {pin['version']} wheel from PyPI")
     if hashlib.sha256(wheel.read_bytes()).hexdigest() != pin["sha256"]:
-        raise AssetError("the protobuf wheel does not match its pinned sha256")
+        raise AssetError(f"the {name} wheel does not match its pinned sha256")
     return wheel
+
+
+def protobuf_wheel() -> Path:
+    return pure_python_wheel("protobuf")
 
 
 def coreml_proto_dir() -> Path:
@@ -89,21 +94,22 @@ def coreml_proto_dir() -> Path:
 
 
 def python_bundle(kb_json: Path) -> bytes:
-    """One zip of everything the page's Python needs: ane_kb (with this build's kb.json), the Core ML spec
-    modules as the package ane_kb_coreml_proto, and the pure-Python protobuf runtime."""
+    """One zip of everything the page's Python needs: ane_kb (with this build's kb.json and its grammar files),
+    the Core ML spec modules as the package ane_kb_coreml_proto, and the pure-Python protobuf and Lark packages."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for path in sorted(SOURCE.rglob("*.py")):
+        for path in sorted([*SOURCE.rglob("*.py"), *SOURCE.rglob("*.lark")]):
             bundle.write(path, Path("ane_kb") / path.relative_to(SOURCE))
         bundle.write(kb_json, "ane_kb/data/kb.json")
         proto = coreml_proto_dir()
         bundle.writestr("ane_kb_coreml_proto/__init__.py", "")
         for path in sorted(proto.glob("*_pb2.py")):
             bundle.write(path, f"ane_kb_coreml_proto/{path.name}")
-        with zipfile.ZipFile(protobuf_wheel()) as wheel:
-            for name in wheel.namelist():
-                if name.startswith("google/"):
-                    bundle.writestr(name, wheel.read(name))
+        for package, prefix in (("protobuf", "google/"), ("lark", "lark/")):
+            with zipfile.ZipFile(pure_python_wheel(package)) as wheel:
+                for name in wheel.namelist():
+                    if name.startswith(prefix):
+                        bundle.writestr(name, wheel.read(name))
     return buffer.getvalue()
 
 
@@ -111,6 +117,7 @@ NOTICE = """Third-party code in this folder, assembled at build time:
 
 Pyodide {pyodide} (npm package "pyodide"): Mozilla Public License 2.0, https://github.com/pyodide/pyodide
 protobuf {protobuf} (pure-Python runtime, in py.zip): BSD-3-Clause, https://github.com/protocolbuffers/protobuf
+Lark {lark} (parsing library, in py.zip): MIT, https://github.com/lark-parser/lark
 Core ML specification modules from coremltools (in py.zip as ane_kb_coreml_proto): BSD-3-Clause,
 Copyright (c) 2020 Apple Inc., https://github.com/apple/coremltools
 """
@@ -126,5 +133,5 @@ def assemble(site: Path, kb_json: Path) -> None:
         shutil.copy2(path, target / "pyodide" / path.name)
     (target / "py.zip").write_bytes(python_bundle(kb_json))
     shutil.copy2(ROOT / "docs" / "checker" / "checker.js", target / "checker.js")
-    (target / "NOTICE.txt").write_text(NOTICE.format(pyodide=lock["pyodide"]["version"],
-                                                     protobuf=lock["protobuf"]["version"]), encoding="utf-8")
+    (target / "NOTICE.txt").write_text(NOTICE.format(pyodide=lock["pyodide"]["version"], protobuf=lock["protobuf"]["version"],
+                                                     lark=lock["lark"]["version"]), encoding="utf-8")

@@ -65,7 +65,7 @@ def test_compiled_model_folder(tmp_path: Path, built: dict[str, Path]) -> None:
     compiled = tmp_path / "m.mlmodelc"
     compiled.mkdir()
     (compiled / "model.espresso.net").write_text("{}", encoding="utf-8")
-    _single_error(compiled, built["nn_clean"], "point me at the .mlmodel or .mlpackage it came from")
+    _single_error(compiled, built["nn_clean"], "model.espresso.net cannot be read: it has no list of layers")
 
 
 @pytest.mark.parametrize(("name", "kind"), [("m.pt", "PyTorch"), ("m.onnx", "ONNX"), ("m.tflite", "TensorFlow Lite")])

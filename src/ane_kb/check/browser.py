@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import __version__, default
 from . import TargetError, resolve_target
+from .readers import COMPILED_PARTS
 from .report import Report
 from .runner import Checker
 
@@ -18,7 +19,7 @@ TOO_MANY_FILES = 10_000
 
 
 def unpack(path: Path) -> Path:
-    """A zip of an .mlpackage becomes the package folder inside it; anything else is returned as it is."""
+    """A zip of an .mlpackage or an .mlmodelc becomes the model folder inside it; anything else is returned as it is."""
     if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
         return path
     target = path.parent / UNZIPPED
@@ -33,11 +34,17 @@ def unpack(path: Path) -> Path:
             if not str(resolved).startswith(str(target.resolve())):
                 return path  # a path that escapes the folder: not unpacked, reported as not a model
         archive.extractall(target)
-    packages = sorted(p for p in target.rglob("*") if p.is_dir() and p.suffix.lower() == ".mlpackage")
+    packages = sorted(p for p in target.rglob("*") if p.is_dir() and p.suffix.lower() in (".mlpackage", ".mlmodelc"))
     if packages:
         return packages[0]
     manifests = sorted(target.rglob("Manifest.json"))
-    return manifests[0].parent if manifests else path
+    return manifests[0].parent if manifests else compiled_folder(target) or path
+
+
+def compiled_folder(target: Path) -> Path | None:
+    """The outermost folder of an unzipped archive that holds a compiled model's parts, if any."""
+    found = sorted((p.parent for part in COMPILED_PARTS for p in target.rglob(part)), key=lambda p: len(p.parts))
+    return found[0] if found else None
 
 
 def run(path: str, device: str | None = None, os_target: str | None = None, lang: str = "en") -> str:

@@ -66,8 +66,9 @@ class PrecisionScan:
         self.smallest_normal = threshold(kb, UNDERFLOW_RULE, "fp16_smallest_normal", 2.0 ** -14)
         self.zero_below = threshold(kb, UNDERFLOW_RULE, "fp16_smallest_subnormal", 2.0 ** -24) / 2
 
-    def run(self, nodes: list[Node], const_nodes: list[Node], weights_dir: Any) -> list[Finding]:
-        findings: list[Finding] = []
+    def run(self, nodes: list[Node], const_nodes: list[Node], weights_dir: Any,
+            unscanned: str | None = None) -> list[Finding]:
+        findings: list[Finding] = [self._unreadable(unscanned)] if unscanned else []
         constants = list(nn_constants(nodes))
         try:
             constants += list(mil_constants(const_nodes, BlobReader(weights_dir)))

@@ -17,9 +17,10 @@ UNKNOWN = None
 class ModelProperties:
     """Computes each property once, on demand. Unknown properties are None (reported as unknown)."""
 
-    def __init__(self, spec: Any, nodes: list[Node], weights_dir: Path | None) -> None:
+    def __init__(self, spec: Any, nodes: list[Node], weights_dir: Path | None,
+                 known: dict[str, Any] | None = None) -> None:
         self.spec, self.nodes, self.weights_dir = spec, nodes, weights_dir
-        self._cache: dict[str, Any] = {}
+        self._cache: dict[str, Any] = dict(known or {})
         self.fallback_op_count: int | None = None
         self._compute: dict[str, Callable[[], Any]] = {
             "spec_version": lambda: spec.specificationVersion,

@@ -62,18 +62,18 @@ class Checker:
             return report
         everything = list(walk(loaded.spec))
         nodes = [n for n in everything if not n.is_const]
-        props = ModelProperties(loaded.spec, nodes, loaded.weights_dir)
+        props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
         findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
         consts = [n for n in everything if n.is_const]
         findings += self._const_findings(consts, props)
-        findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir)
+        findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir, loaded.unscanned_weights)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
         findings += self._target_findings()
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted({n.op for n in nodes} - self.covered),
+                                 uncovered_ops=sorted(({n.op for n in nodes} - self.covered) | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,12 @@ MESSAGES = {
     "en": {
         "missing": "file not found",
         "compiled": "this is a compiled .mlmodelc folder; point me at the .mlmodel or .mlpackage it came from",
+        "compiled_not_folder": "a compiled model (.mlmodelc) is a folder, and this is a file",
+        "compiled_missing_part": "not a complete compiled model: {part} is missing",
+        "compiled_bad_mil": "{where} cannot be read: {why}",
+        "compiled_outside": "{where} names a weight file outside the compiled model: {item}",
+        "compiled_too_big": "{where} is too large to read",
+        "compiled_bad_net": "{where} cannot be read: {why}",
         "other_framework": "this is {what}, not a Core ML model; convert it with coremltools first",
         "empty": "the {part} is empty",
         "not_coreml": "the {part} is not a Core ML model (its bytes do not parse as a Core ML spec)",
@@ -28,6 +34,12 @@ MESSAGES = {
     "zh": {
         "missing": "找不到文件",
         "compiled": "这是编译后的 .mlmodelc 文件夹；请改用它所来自的 .mlmodel 或 .mlpackage",
+        "compiled_not_folder": "编译后的模型（.mlmodelc）是一个文件夹，而这是一个文件",
+        "compiled_missing_part": "编译后的模型不完整：缺少 {part}",
+        "compiled_bad_mil": "无法读取 {where}：{why}",
+        "compiled_outside": "{where} 引用了编译后模型文件夹之外的权重文件：{item}",
+        "compiled_too_big": "{where} 太大，无法读取",
+        "compiled_bad_net": "无法读取 {where}：{why}",
         "other_framework": "这是{what}，不是 Core ML 模型；请先用 coremltools 转换",
         "empty": "{part}是空的",
         "not_coreml": "{part}不是 Core ML 模型（其字节无法解析为 Core ML 规范）",
@@ -69,14 +81,33 @@ class ModelInputError(Exception):
 
 @dataclass
 class LoadedModel:
+    """A model as the runner walks it. `notes` are the source op types a reader could not map to a Core ML
+    identifier (listed with the uncovered ops, never dropped); `properties` are model properties the reader
+    knows better than the spec can say (e.g. a compiled NeuralNetwork's weight bytes); `unscanned_weights` says
+    why the reader could not hand the weights to the precision scan."""
+
     path: Path
     spec: Any
     weights_dir: Path | None
+    notes: list[str] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
+    unscanned_weights: str | None = None
 
+
+COMPILED_PARTS = ("model.mil", "model.espresso.net", "coremldata.bin")
+
+
+def is_compiled(path: Path) -> bool:
+    """An .mlmodelc folder, or a folder that holds what one holds."""
+    if path.suffix.lower() == ".mlmodelc":
+        return True
+    return path.is_dir() and not (path / "Manifest.json").exists() and any((path / p).is_file() for p in COMPILED_PARTS)
 
 
 def read_model(path: Path) -> LoadedModel:
     """The model at `path`, read by the reader for its format."""
-    from . import coreml
+    from . import coreml, mlmodelc
 
+    if path.exists() and is_compiled(path):
+        return mlmodelc.read(path)
     return coreml.read(path)
