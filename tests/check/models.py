@@ -182,3 +182,36 @@ def nn_flexible(path: Path, kind: str) -> Path:
         ranges.add_width_range((16, upper))
         flexible_shape_utils.update_multiarray_shape_range(spec, "x", ranges)
     return save_nn(b, path)
+
+
+def mil_clean_cnn(path: Path, precision: Any = None) -> Path:
+    """A plain 4-layer CNN (conv, relu, conv, relu, pool, conv, relu, conv) with random weights: nothing unusual."""
+    rng = np.random.default_rng(1)
+
+    def w(cout: int, cin: int) -> Any:
+        return (rng.standard_normal((cout, cin, 3, 3)) * 0.05).astype(np.float32)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 3, 64, 64))])
+    def prog(x: Any) -> Any:
+        x = mb.relu(x=mb.conv(x=x, weight=w(16, 3), pad_type="same", name="conv1"), name="relu1")
+        x = mb.relu(x=mb.conv(x=x, weight=w(32, 16), pad_type="same", name="conv2"), name="relu2")
+        x = mb.max_pool(x=x, kernel_sizes=[2, 2], strides=[2, 2], pad_type="valid", name="pool")
+        x = mb.relu(x=mb.conv(x=x, weight=w(64, 32), pad_type="same", name="conv3"), name="relu3")
+        return mb.conv(x=x, weight=w(64, 64), pad_type="same", name="conv4")
+
+    return mil_save(prog, path) if precision is None else _save_precision(prog, path, precision)
+
+
+def _save_precision(prog: Any, path: Path, precision: Any) -> Path:
+    model = ct.convert(prog, convert_to="mlprogram", compute_precision=precision, skip_model_load=True)
+    model.save(str(path))
+    return path
+
+
+def mil_weightless_matmul(path: Path, size: int = 512) -> Path:
+    """A matmul of two inputs: no weights at all."""
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, size, size)), mb.TensorSpec(shape=(1, size, size))])
+    def prog(a: Any, b: Any) -> Any:
+        return mb.matmul(x=a, y=b, name="mm")
+
+    return mil_save(prog, path)

@@ -137,7 +137,7 @@ class Checker:
                 findings.append(finding)
                 if finding.severity in ("error", "warning") and finding.rule not in self.ignore:
                     flagged.add(index)
-                    if moves_op_off_ane(match.rule):
+                    if finding.severity == "error" and moves_op_off_ane(match.rule):
                         off_nodes.add(index)
         findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
