@@ -151,13 +151,14 @@ def nn_with_weights(path: Path, values: list[float]) -> Path:
     return save_nn(b, path)
 
 
-def mil_with_weights(path: Path, values: list[float], precision: Any = None) -> Path:
-    weight = np.ones((8, 1, 2, 2), np.float32).ravel()
+def mil_with_weights(path: Path, values: list[float], precision: Any = None, channels: int = 8) -> Path:
+    """A conv whose weights (channels × 1 × 2 × 2) hold `values`, padded with ones."""
+    weight = np.ones((channels, 1, 2, 2), np.float32).ravel()
     weight[: len(values)] = values
 
     @mb.program(input_specs=[mb.TensorSpec(shape=(1, 1, 8, 8))], opset_version=ct.target.iOS16)
     def prog(x: Any) -> Any:
-        return mb.conv(x=x, weight=weight.reshape(8, 1, 2, 2), name="conv")
+        return mb.conv(x=x, weight=weight.reshape(channels, 1, 2, 2), name="conv")
 
     model = ct.convert(prog, convert_to="mlprogram", minimum_deployment_target=ct.target.iOS16,
                        compute_precision=precision or ct.precision.FLOAT32)
