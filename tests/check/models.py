@@ -209,10 +209,30 @@ def _save_precision(prog: Any, path: Path, precision: Any) -> Path:
     return path
 
 
-def mil_weightless_matmul(path: Path, size: int = 512) -> Path:
-    """A matmul of two inputs: no weights at all."""
-    @mb.program(input_specs=[mb.TensorSpec(shape=(1, size, size)), mb.TensorSpec(shape=(1, size, size))])
+def mil_weightless_matmul(path: Path, size: int = 512, depth: int | None = None, transpose_x: bool = False) -> Path:
+    """A matmul of two inputs: no weights at all. `depth` is the reduction axis (default `size`)."""
+    depth = depth or size
+    x_shape = (1, depth, size) if transpose_x else (1, size, depth)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=x_shape), mb.TensorSpec(shape=(1, depth, size))])
+    def prog(a: Any, b: Any) -> Any:
+        return mb.matmul(x=a, y=b, transpose_x=transpose_x, name="mm")
+
+    return mil_save(prog, path)
+
+
+def mil_flexible_matmul(path: Path) -> Path:
+    """A matmul of two inputs whose shared (reduction) axis is flexible: its size cannot be read."""
+    from coremltools.converters.mil.mil import get_new_symbol
+
+    depth = get_new_symbol()
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 8, depth)), mb.TensorSpec(shape=(1, depth, 8))])
     def prog(a: Any, b: Any) -> Any:
         return mb.matmul(x=a, y=b, name="mm")
 
-    return mil_save(prog, path)
+    inputs = [ct.TensorType(name="a", shape=(1, 8, ct.RangeDim(1, 64))),
+              ct.TensorType(name="b", shape=(1, ct.RangeDim(1, 64), 8))]
+    model = ct.convert(prog, convert_to="mlprogram", inputs=inputs, minimum_deployment_target=ct.target.iOS16)
+    model.save(str(path))
+    return path

@@ -111,8 +111,18 @@ def test_the_last_line_says_why_the_exit_code_is_not_zero(built: dict[str, Path]
 
 
 def test_unevaluable_rules_are_one_line_unless_verbose(tmp_path: Path) -> None:
-    model = str(models.mil_weightless_matmul(tmp_path / "mm.mlpackage"))
+    model = str(models.mil_flexible_matmul(tmp_path / "flex.mlpackage"))
     quiet = run_check(model).stdout
     assert "could not be evaluated" in quiet and "could not be checked" not in quiet
     loud = run_check(model, "--verbose").stdout
     assert "could not be evaluated" not in loud and "could not be checked" in loud
+
+
+@pytest.mark.parametrize("transpose_x", [False, True])
+def test_a_matmul_reduction_depth_is_read_from_its_operand(tmp_path: Path, transpose_x: bool) -> None:
+    deep = models.mil_weightless_matmul(tmp_path / "deep.mlpackage", size=2, depth=40000, transpose_x=transpose_x)
+    report, _ = check_json(str(deep), "--device", "iPad Pro 13-inch (2024)")
+    [finding] = _findings(report, "layer-rule/matmul-reduction-over-32768")
+    assert finding["severity"] == "error" and finding["values"] == {"matmul_inner_dim": [40000]}
+    shallow, _ = check_json(str(models.mil_weightless_matmul(tmp_path / "mm.mlpackage")))
+    assert not [f for f in shallow["models"][0]["findings"] if "matmul-reduction" in f["rule"]]
