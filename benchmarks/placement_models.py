@@ -10,6 +10,7 @@ MIL builder or NeuralNetworkBuilder into a cache folder (git-ignored). Values in
   with the description's `seed`; `{"integers": [low, high], "shape": shape}` draws integers;
   `{"array": value}`, `{"zeros": shape}`, `{"ones": shape}`, `{"full": shape, "value": v}` and
   `{"scalar": v}` make constants. Each takes a `dtype` (default fp16 for floats, int32 for integers).
+- a list holding such values (e.g. an LSTM's four gate matrices) becomes a list of constants.
 - anything else (numbers, strings, lists of numbers) is passed to the builder as it is.
 """
 
@@ -75,6 +76,8 @@ class _Values:
             return self._ref(spec[1:], prev)
         if isinstance(spec, list) and any(isinstance(v, str) and v.startswith("@") for v in spec):
             return tuple(self.get(v, prev) for v in spec)
+        if isinstance(spec, list) and any(isinstance(v, dict) for v in spec):
+            return [self.get(v, prev) for v in spec]
         if isinstance(spec, dict):
             return self._constant(spec)
         return spec
@@ -163,7 +166,9 @@ def _build_mil(build: dict[str, Any], path: Path) -> None:
 def _build_nn(build: dict[str, Any], path: Path) -> None:
     values = _Values(build.get("seed", 0))
     inputs = [(i["name"], datatypes.Array(*i["shape"])) for i in build["inputs"]]
-    builder = NeuralNetworkBuilder(inputs, [(o, None) for o in build["outputs"]],
+    declared = build.get("output_shapes", {})
+    outputs = [(o, datatypes.Array(*declared[o]) if o in declared else None) for o in build["outputs"]]
+    builder = NeuralNetworkBuilder(inputs, outputs,
                                    disable_rank5_shape_mapping=build.get("rank_nd", False))
     if "optionals" in build:
         opt_in, opt_out = build["optionals"]

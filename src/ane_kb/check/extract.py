@@ -123,7 +123,7 @@ def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
     if index < len(tensors) and tensors[index].rank:
         dims = list(tensors[index].dimValue)
         return dims if dims and all(d > 0 for d in dims) else _MISSING
-    if "input_index" in spec and index < len(names) and names[index] in node.scope.shapes:
+    if index < len(names) and names[index] in node.scope.shapes:
         return list(node.scope.shapes[names[index]])
     return _MISSING
 

@@ -77,10 +77,13 @@ def _join(path: str, part: str) -> str:
 
 
 def _nn_input_shapes(spec: Any) -> dict[str, tuple[int, ...]]:
+    """The declared shapes of the model's inputs and outputs: all a NeuralNetwork says about its tensors."""
     shapes = {}
-    for feature in spec.description.input:
+    for feature in [*spec.description.input, *spec.description.output]:
         if feature.type.WhichOneof("Type") == "multiArrayType":
-            shapes[feature.name] = tuple(feature.type.multiArrayType.shape)
+            shape = tuple(feature.type.multiArrayType.shape)
+            if shape:
+                shapes[feature.name] = shape
     return shapes
 
 
