@@ -134,7 +134,9 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         found, value = operand_value(node.scope, node, spec["input"])
         if not found:
             return spec.get("default", _MISSING)
-        return _MISSING if value is None or isinstance(value, BlobRef) else value
+        if value is None or isinstance(value, BlobRef):
+            return _MISSING
+        return value[spec["from_axis"]:] if "from_axis" in spec and isinstance(value, list) else value
     if kind == "inputs":
         parts = []
         for name in spec["inputs"]:
