@@ -31,14 +31,6 @@ def measured(op: Mapping[str, Any], examined: list[str] | tuple[str, ...]) -> st
     return UNKNOWN
 
 
-def preferred_elsewhere(op: Mapping[str, Any]) -> bool | None:
-    """True when the op could run on the ANE but was preferred elsewhere (a cost-model choice); None if unknown."""
-    preferred = op.get("preferred")
-    if preferred is None:
-        return None
-    return preferred != "ane"
-
-
 def load(path: str | Path) -> dict[str, Any]:
     """Read a placement file. Raises PlacementError with a one-line message for anything unusable."""
     shown = str(path)
