@@ -26,7 +26,7 @@ WORDS: dict[str, dict[str, Any]] = {
            "model_error": "无法读取", "unknown": "未知",
            "risks": "风险：{rules} 给出 {n} 条警告，不影响结论",
            "unevaluated": "有 {n} 条规则因缺少所需数值而无法判断：{rules}；加 --verbose 可逐个列出",
-           "exit": {1: "退出码 1：有 {n} 条结论达到或超过 --fail-on {level}",
+           "exit": {1: "退出码 1：有 {n} 条发现达到或超过 --fail-on {level}",
                     2: "退出码 2：有 {n} 个模型无法读取或检查"},
            "caveat": "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。"
                      "请在设备上用 Xcode 性能报告或 MLComputePlan 确认。",
@@ -71,7 +71,7 @@ def model_text(model: ModelReport, lang: str, verbose: bool = False) -> str:
     if s.segments:
         lines.append(f"  {words['segments']}: {strip(s.segments, lang)}")
     if s.risks["warnings"]:
-        lines.append("  " + words["risks"].format(n=s.risks["warnings"], rules=", ".join(s.risks["rules"])))
+        lines += wrap(words["risks"].format(n=s.risks["warnings"], rules=", ".join(s.risks["rules"])), "  ", lang)
     shown = [f for f in model.findings if verbose or not unevaluated(f)]
     for severity in SEVERITIES:
         found = [f for f in shown if f.severity == severity]
