@@ -43,11 +43,12 @@ class Changes:
     moved: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     vanished: list[str] = field(default_factory=list)
+    renumbered: list[tuple[str, int, int]] = field(default_factory=list)
     old_version: str | None = None
     new_version: str | None = None
 
     def required_bump(self) -> str | None:
-        if self.moved or self.removed or self.vanished:
+        if self.moved or self.removed or self.vanished or self.renumbered:
             return "major"
         if self.added:
             return "minor"
@@ -76,7 +77,16 @@ def compare(old: dict[str, Any] | None, new: dict[str, Any]) -> Changes:
         else:
             changes.removed.append((ref, stone.get("reason", {})))
     changes.vanished = sorted(ref for ref in old_records if ref not in records and ref not in tombstones)
+    changes.renumbered = [(ref, old_gen, new_gen) for ref in sorted(records) if ref in old_records
+                          for old_gen, new_gen in [(_generation(old_records[ref]), _generation(records[ref]))]
+                          if old_gen is not None and new_gen is not None and old_gen != new_gen]
     return changes
+
+
+def _generation(record: Any) -> int | None:
+    """A chip's ANE generation ordinal: renumbering one changes what every generation bound means."""
+    ane = record.get("ane") if isinstance(record, dict) else None
+    return ane.get("generation") if isinstance(ane, dict) else None
 
 
 def version_key(version: str | None) -> tuple[int, ...]:
@@ -92,7 +102,9 @@ def bump_problem(changes: Changes) -> str | None:
     index = {"major": 0, "minor": 1, "patch": 2}[needed]
     minimum = tuple(list(old[:index]) + [old[index] + 1] + [0] * (2 - index))
     if new < minimum:
-        reason = {"major": "an id was moved or removed", "minor": "records were added", "patch": "records changed"}[needed]
+        reason = {"major": "chips changed ANE generation" if changes.renumbered and not (
+                      changes.moved or changes.removed or changes.vanished) else "an id was moved or removed",
+                  "minor": "records were added", "patch": "records changed"}[needed]
         return (f"data_version {changes.new_version} should be at least {'.'.join(map(str, minimum))} "
                 f"({reason} since {changes.old_version})")
     return None

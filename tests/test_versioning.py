@@ -131,3 +131,24 @@ def test_export_carries_tombstones(repo: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load(repo / "src" / "ane_kb" / "data" / "kb.json").record("chip/a12")
+
+
+def test_renumbered_generations_need_a_major_bump_and_are_listed(repo: Path) -> None:
+    def edit(path: str, old: str, new: str) -> None:
+        file = repo / "kb" / path
+        file.write_text(file.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+    edit("chip/m4.yaml", "generation: 2", "generation: 3")
+    vocab = (repo / "kb" / "_vocab" / "ane-generations.yaml").read_text(encoding="utf-8")
+    third = vocab[vocab.index("  2:"):].replace("  2:", "  3:", 1).replace("Second test", "Third test")
+    edit("_vocab/ane-generations.yaml", vocab, vocab + third)
+    edit("layer-rule/pool-big.yaml", "ane_generation: {min: 1, max: 1}", "ane_generation: {min: 1, max: 2}")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "renumber")
+    assert _run(repo, "export").returncode == 0
+    _git(repo, "commit", "-qam", "export")
+    result = _run(repo, "changelog", "--since", "data-v0.1.0")
+    assert "## Chips in another ANE generation (old → new ordinal) (1)" in result.stdout
+    assert "chip/m4` M4: 2 → 3" in result.stdout
+    bump = _run(repo, "validate", "--base", "data-v0.1.0")
+    assert "data_version 0.1.0 should be at least 1.0.0 (chips changed ANE generation since 0.1.0)" in bump.stdout

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, examples, identifiers, identity,
-               languages, markup, placeholders, references, schema, schema_line, source_hosts, tags, tombstones,
-               urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, examples, generations, identifiers,
+               identity, languages, markup, observations, placeholders, references, schema, schema_line,
+               source_hosts, tags, tombstones, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -32,6 +32,8 @@ CHECKS: tuple[Check, ...] = (
     identifiers.check,
     conditions.check,
     applicability.check,
+    generations.check,
+    observations.check,
     examples.check,
     placeholders.check,
     schema_line.check,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ane_kb.records import Applicability, Effect, Example, Observation
+from ane_kb import KnowledgeBase
+from ane_kb.persistence import is_restriction, names, spans
+from ane_kb.records import Applicability, Effect, Example, Observation, Rule
 
 from .safe_markdown import escape_inline
 from .words import EFFECTS, PLATFORMS, TARGETS, W
@@ -44,8 +46,13 @@ def applicability(applies: Applicability, chip_names: dict[str, str], lang: str)
 def observation(obs: Observation, chip_names: dict[str, str], lang: str) -> str:
     w = W[lang]
     parts = []
+    if obs.lifts:
+        parts.append(w["lift"])
     if obs.chips:
         parts.append(", ".join(chip_names.get(c, c) for c in obs.chips))
+    low, high = obs.ane_generation
+    if high is not None:
+        parts.append(w["generations_span"].format(span=f"{low}–{high}" if low else f"≤ {high}"))
     if obs.os:
         parts.append(", ".join(f"{PLATFORMS.get(p, p)} {v}" for p, v in sorted(obs.os.items())))
     if obs.tools:
@@ -58,6 +65,32 @@ def observation(obs: Observation, chip_names: dict[str, str], lang: str) -> str:
     if obs.source:
         text += f" — [{w['source']}]({obs.source})"
     return text
+
+
+POLICY = {
+    "en": {"seen": "Observed restricted on {seen}.", "lifted": "Lifted on {lifted}: the op was seen on the ANE there, "
+           "so the checker reports nothing from that engine on, and a warning for engines in between.",
+           "assumed": "No observation lifts it, so it is assumed to hold on newer engines."},
+    "zh": {"seen": "在 {seen} 上观察到这项限制。", "lifted": "已在 {lifted} 上解除：在那里观察到该算子运行于神经引擎，"
+           "因此检查器对这一代及更新的引擎不再报告，对介于两者之间的引擎给出警告。",
+           "assumed": "目前没有观察表明它已解除，因此推定它在更新的神经引擎上仍然成立。"},
+}
+
+
+def persistence(rule: Rule, kb: KnowledgeBase, lang: str) -> str:
+    """The persistence policy for a rule page: where the restriction was seen, and where it was seen lifted."""
+    if not is_restriction(rule):
+        return ""
+    restricted, lifts = spans(rule.observed_on, kb.chips)
+    if not restricted and not lifts:
+        return ""
+    labels, words = kb.vocab.get("ane_generations", {}), POLICY[lang]
+    text = [words["seen"].format(seen=escape_inline(names(tuple(restricted), kb.chips, labels, lang)))] if restricted else []
+    if lifts:
+        text.append(words["lifted"].format(lifted=escape_inline(names((min(lifts),), kb.chips, labels, lang))))
+    else:
+        text.append(words["assumed"])
+    return ("" if lang == "zh" else " ").join(text)
 
 
 def effect(value: Effect | None, lang: str) -> str:

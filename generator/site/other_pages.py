@@ -99,7 +99,40 @@ def glossary_page(kb: KnowledgeBase, lang: str) -> str:
     rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])} | {escape_inline(t.get('note', ''))} |"
             for t in kb.vocab["glossary"]]
     head = "| English | 中文 | |" 
-    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, ""])
+    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, "", *generations_section(kb, lang)])
+
+
+GENERATIONS = {
+    "en": ("## ANE generations",
+           "An *ANE generation* is one Neural Engine design. The knowledge base numbers the designs 1, 2, 3, … in "
+           "the order the engines were designed, and puts every chip in the generation of the engine it carries: "
+           "an M-series or S-series chip takes the generation of the A-series chip whose engine it shares, not "
+           "the one of its release year. The grouping follows the ANE compiler's target family (h16, h16g, … "
+           "count as one family). So \"generation 7\" means the engine first built into the A17 Pro, which the "
+           "M4, M4 Pro and M4 Max share. Rules and observations name generations to say where a restriction was "
+           "seen and where it was seen lifted; see [Check your model](check.md).",
+           ("generation", "engine", "chips", "compiler target")),
+    "zh": ("## 神经引擎代际（ANE generations）",
+           "*神经引擎代际*指一种神经引擎设计。本知识库按设计先后把它们编号为 1、2、3……，并把每颗芯片归入其所搭载引擎的那一代："
+           "M 系列和 S 系列芯片归入与之共用同一引擎的 A 系列芯片所在的代，而不是按发布年份归类。分代依据是神经引擎编译器的"
+           "目标系列（h16、h16g 等算作同一系列）。因此，“第 7 代”指最早用于 A17 Pro 的神经引擎，M4、M4 Pro 和 M4 Max 也采用它。"
+           "规则和观察用代际说明某项限制在哪里被观察到、又在哪里被观察到已解除；详见[检查你的模型](check.md)。",
+           ("代际", "引擎", "芯片", "编译目标")),
+}
+
+
+def generations_section(kb: KnowledgeBase, lang: str) -> list[str]:
+    """The generation table: what each ordinal means and which chips share it."""
+    title, intro, head = GENERATIONS[lang]
+    by_gen: dict[int, list[str]] = {}
+    for chip in sorted(kb.chips, key=lambda c: (c.year or 0, c.id)):
+        if chip.ane is not None:
+            by_gen.setdefault(chip.ane.generation, []).append(f"[{escape_inline(chip.title.text(lang))}](chip/{chip.id}.md)")
+    disputed = " （有争议）" if lang == "zh" else " (disputed)"
+    rows = [f"| {n} | {escape_inline(g['label'][lang])}{disputed if g.get('disputes') else ''} | "
+            f"{', '.join(by_gen.get(int(n), []))} | {g.get('compile_target', '—')} |"
+            for n, g in sorted(kb.vocab["ane_generations"].items(), key=lambda i: int(i[0]))]
+    return [title, "", intro, "", f"| {' | '.join(head)} |", "|---|---|---|---|", *rows, ""]
 
 
 def license_page(kb: KnowledgeBase, lang: str, notice: str) -> str:

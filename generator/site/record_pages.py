@@ -123,6 +123,9 @@ class RecordPage:
         out += [f"## {w['applies']}", ""] + [f"- {line}" for line in describe.applicability(rule.applies_to, self.chip_names, lang)] + [""]
         if rule.observed_on:
             out += [f"## {w['observed']}", ""] + [f"- {describe.observation(o, self.chip_names, lang)}" for o in rule.observed_on] + [""]
+            policy = describe.persistence(rule, self.kb, lang)
+            if policy:
+                out += [f"**{w['policy']}.** {policy}" if lang == "en" else f"**{w['policy']}**：{policy}", ""]
         if isinstance(rule, Precision):
             out += self._precision(rule)
         if rule.examples:

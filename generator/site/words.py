@@ -38,7 +38,8 @@ W = {
     "en": {
         "confidence": "Confidence", "sources": "Sources", "related": "Related records", "updated": "Last checked",
         "edit": "Edit this record", "condition": "Condition", "effect": "Effect", "applies": "Applies to",
-        "observed": "Observed on", "examples": "Worked examples", "workaround": "Workaround",
+        "observed": "Observed on", "lift": "seen running on the ANE (lifted)",
+        "generations_span": "ANE generations {span}", "policy": "On newer engines", "examples": "Worked examples", "workaround": "Workaround",
         "disputes": "What the sources disagree on", "corrections": "Corrections to a source",
         "open_questions": "Open questions", "identifiers": "Core ML identifiers", "scope": "Scope",
         "always": "always", "everywhere": "Everywhere: the rule names no chip, generation or OS limit.",
@@ -62,7 +63,8 @@ W = {
     "zh": {
         "confidence": "可信度", "sources": "来源", "related": "相关记录", "updated": "最后核对",
         "edit": "编辑此记录", "condition": "条件", "effect": "影响", "applies": "适用范围",
-        "observed": "观察环境", "examples": "示例", "workaround": "解决办法",
+        "observed": "观察环境", "lift": "观察到在神经引擎上运行（限制已解除）",
+        "generations_span": "神经引擎代际 {span}", "policy": "在更新的神经引擎上", "examples": "示例", "workaround": "解决办法",
         "disputes": "各来源的分歧", "corrections": "对来源的更正",
         "open_questions": "开放问题", "identifiers": "Core ML 标识符", "scope": "作用范围",
         "always": "总是", "everywhere": "适用于所有环境：规则没有限定芯片、代际或系统版本。",

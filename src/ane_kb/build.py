@@ -22,14 +22,19 @@ def sources(values: Any) -> tuple[r.Source, ...]:
 
 def observations(values: Any) -> tuple[r.Observation, ...]:
     return tuple(r.Observation(tuple(o.get("chips", ())), dict(o.get("os", {})), dict(o.get("tools", {})),
-                               o.get("date"), o.get("source"), text(o.get("note"))) for o in values or ())
+                               o.get("date"), o.get("source"), text(o.get("note")), o.get("outcome", "restricted"),
+                               _span(o.get("ane_generation"))) for o in values or ())
+
+
+def _span(value: Any) -> tuple[int | None, int | None]:
+    value = value or {}
+    return value.get("min"), value.get("max")
 
 
 def applicability(value: Any) -> r.Applicability:
     value = value or {}
-    gens = value.get("ane_generation", {})
     os_ranges = {p: (span.get("min"), span.get("max")) for p, span in value.get("os", {}).items()}
-    return r.Applicability(tuple(value.get("chips", ())), (gens.get("min"), gens.get("max")), os_ranges,
+    return r.Applicability(tuple(value.get("chips", ())), _span(value.get("ane_generation")), os_ranges,
                            tuple(value.get("formats", ())), value.get("framework"))
 
 

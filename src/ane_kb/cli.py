@@ -56,6 +56,7 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
     check.add_argument("--verbose", action="store_true", help="list every op a rule could not be evaluated for")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
+    check.add_argument("--verbose", action="store_true", help="also report restrictions lifted on the target's engine")
     check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .collection import FORMATS, Collection
 from .conditions import Evaluator, Outcome, compile_condition, fits_type, leaves
+from .persistence import Persistence, assess
 from .platforms import in_range, parse_os
 
 if TYPE_CHECKING:
@@ -15,16 +16,23 @@ if TYPE_CHECKING:
 
 
 class Match(NamedTuple):
-    """A rule whose condition held (`certain`) or could not be decided (`unknown` clauses)."""
+    """A rule whose condition held (`certain`) or could not be decided (`unknown` clauses).
+
+    `persistence` is the persistence policy's answer for the target chip (None without a chip, or when the
+    record observed nothing by generation): see `ane_kb.persistence`."""
 
     rule: Rule
     outcome: Outcome
     os_note: str | None = None
-    observed_only_on: tuple[str, ...] = ()
+    persistence: Persistence | None = None
 
     @property
     def certain(self) -> bool:
         return self.outcome.value is True
+
+    @property
+    def lifted(self) -> bool:
+        return self.persistence is not None and self.persistence.lifted
 
     @property
     def fired(self) -> tuple[str, ...]:
@@ -45,29 +53,32 @@ class RuleCollection(Collection["Rule"]):
         self._candidates: dict[tuple[str, str, str | None, bool], list[Rule]] = {}
         self._valid: dict[str, frozenset[str]] = {}
         self._evaluators: dict[str, Evaluator] = {}
+        self._persisted: dict[tuple[str, int], Persistence | None] = {}
 
     def matching(self, *, format: str, op: str, params: Mapping[str, Any] | None = None,
-                 chip: str | None = None, os: str | None = None, named_only: bool = False) -> list[Match]:
+                 chip: str | None = None, os: str | None = None, named_only: bool = False,
+                 include_lifted: bool = False) -> list[Match]:
         """Op-level rules about `op` in `format` whose condition holds or is unknown for `params`.
 
-        A rule that names no op applies to every op; with `named_only=True` only rules naming `op` count."""
+        A rule that names no op applies to every op; with `named_only=True` only rules naming `op` count.
+        A restriction observed lifted at or below `chip`'s generation is left out unless `include_lifted`."""
         self._check_format(format)
         self._check_op(format, op)
-        return self._match("op", format, op, params or {}, chip, os, named_only)
+        return self._match("op", format, op, params or {}, chip, os, named_only, include_lifted=include_lifted)
 
     def matching_extracted(self, *, format: str, op: str, params: Mapping[str, Any], chip: str | None = None,
-                           os: str | None = None, named_only: bool = False) -> list[Match]:
+                           os: str | None = None, named_only: bool = False, include_lifted: bool = False) -> list[Match]:
         """`matching` for callers whose values come from the vocabulary's own extractors (the checker):
         the op may be one no rule knows, and the values are not validated again."""
         if op not in self._kb.identifiers(format):
             return []
-        return self._match("op", format, op, params, chip, os, named_only, validate=False)
+        return self._match("op", format, op, params, chip, os, named_only, validate=False, include_lifted=include_lifted)
 
     def matching_model(self, *, format: str, params: Mapping[str, Any] | None = None,
-                       chip: str | None = None, os: str | None = None) -> list[Match]:
+                       chip: str | None = None, os: str | None = None, include_lifted: bool = False) -> list[Match]:
         """Model-level rules whose condition holds or is unknown for the model parameters."""
         self._check_format(format)
-        return self._match("model", format, None, params or {}, chip, os)
+        return self._match("model", format, None, params or {}, chip, os, include_lifted=include_lifted)
 
     def _rules_for(self, scope: str, fmt: str, op: str | None, named_only: bool) -> list[Rule]:
         """The rules that could match, computed once per (scope, format, op)."""
@@ -89,33 +100,36 @@ class RuleCollection(Collection["Rule"]):
         return frozenset(leaf["param"] for rule in self._rules_for("op", fmt, op, named_only)
                          for leaf in leaves(rule.condition))
 
-    def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any],
-               chip: str | None, os: str | None, named_only: bool = False, validate: bool = True) -> list[Match]:
+    def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any], chip: str | None,
+               os: str | None, named_only: bool = False, validate: bool = True, include_lifted: bool = False) -> list[Match]:
         if validate:
             self._check_params(scope, params)
         target_chip = self._kb.chip_for(chip) if chip is not None else None
         target_os = parse_os(os) if os is not None else None
         found = []
         for rule in self._rules_for(scope, fmt, op, named_only):
-            if target_chip is not None and not applies_to_chip(rule, target_chip):
+            persistence = self._persistence(rule, target_chip)
+            lifted = persistence is not None and persistence.lifted
+            if lifted and not include_lifted:
+                continue
+            if target_chip is not None and not lifted and not applies_to_chip(rule, target_chip):
                 continue
             os_note, os_ok = _os_fit(rule, target_os)
             if not os_ok:
                 continue
             outcome = self._compiled(rule)(params)
             if outcome.value is not False:
-                found.append(Match(rule, outcome, os_note, self._observed_only_on(rule, target_chip)))
+                found.append(Match(rule, outcome, os_note, persistence))
         return found
 
-    def _observed_only_on(self, rule: Rule, chip: Chip | None) -> tuple[str, ...]:
-        """The chips a rule was seen on, when the target is newer than all of them and the rule has no chip filter."""
-        if chip is None or chip.ane is None or rule.applies_to.chips or rule.applies_to.ane_generation != (None, None):
-            return ()
-        seen = [c for obs in rule.observed_on for c in obs.chips]
-        gens = [self._kb.chips[c].ane.generation for c in seen if c in self._kb.chips and self._kb.chips[c].ane]  # type: ignore[union-attr]
-        if gens and chip.ane.generation > max(gens):
-            return tuple(dict.fromkeys(seen))
-        return ()
+    def _persistence(self, rule: Rule, chip: Chip | None) -> Persistence | None:
+        """The persistence policy for a chip the rule is not limited away from by its chip list."""
+        if chip is None or chip.ane is None or (rule.applies_to.chips and chip.ref not in rule.applies_to.chips):
+            return None
+        key = (rule.ref, chip.ane.generation)
+        if key not in self._persisted:
+            self._persisted[key] = assess(rule, chip.ane.generation, self._kb.chips)
+        return self._persisted[key]
 
     def _check_format(self, fmt: str) -> None:
         if fmt not in FORMATS:

@@ -43,12 +43,21 @@ class Dispute:
 
 @dataclass(frozen=True)
 class Observation:
+    """What a source measured on. `outcome` is `restricted` (the restriction was seen) or `runs-on-ane` (the op
+    was seen on the ANE: a lift); `ane_generation` is the span of engines a source covered without naming a chip."""
+
     chips: tuple[str, ...] = ()
     os: Mapping[str, str] = field(default_factory=dict)
     tools: Mapping[str, str] = field(default_factory=dict)
     date: str | None = None
     source: str | None = None
     note: Text | None = None
+    outcome: str = "restricted"
+    ane_generation: tuple[int | None, int | None] = (None, None)
+
+    @property
+    def lifts(self) -> bool:
+        return self.outcome == "runs-on-ane"
 
 
 @dataclass(frozen=True)

@@ -236,3 +236,13 @@ def mil_flexible_matmul(path: Path) -> Path:
     model = ct.convert(prog, convert_to="mlprogram", inputs=inputs, minimum_deployment_target=ct.target.iOS16)
     model.save(str(path))
     return path
+
+
+def nn_upsample(path: Path, factor: int = 4) -> Path:
+    """A convolution followed by a nearest-neighbour upsample by `factor` in both directions."""
+    b = nn_builder()
+    b.add_convolution("conv", kernel_channels=3, output_channels=8, height=3, width=3, stride_height=1, stride_width=1,
+                      border_mode="same", groups=1, W=conv_weights(3, 8, 3, 3), b=None, has_bias=False,
+                      input_name="x", output_name="c")
+    b.add_upsample("up", scaling_factor_h=factor, scaling_factor_w=factor, input_name="c", output_name="y", mode="NN")
+    return save_nn(b, path)

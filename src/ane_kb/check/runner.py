@@ -10,6 +10,7 @@ from typing import Any
 from ..conditions import leaves
 from ..knowledge import KnowledgeBase
 from ..matching import Match
+from ..persistence import names
 from ..records import Chip, Device, Precision, Rule
 from . import extract
 from .graph import Node, model_kind, sub_models, walk
@@ -107,11 +108,10 @@ class Checker:
         for chip in self._chips():
             for collection in (self.kb.rules, self.kb.precision):
                 found = collection.matching_extracted(format=node.format, op=node.op, params=params, chip=chip,
-                                                      os=self.target.os, named_only=named_only)
+                                                      os=self.target.os, named_only=named_only,
+                                                      include_lifted=self.verbose)
                 for match in found:
-                    hit = hits.setdefault(match.rule.ref, _Hit(match))
-                    if chip:
-                        hit.chips.append(chip)
+                    _add(hits, match, chip)
         return list(hits.values())
 
     def _op_findings(self, nodes: list[Node], props: ModelProperties) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
@@ -181,8 +181,7 @@ class Checker:
 
     def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
         rule = match.rule
-        older = bool(match.observed_only_on)
-        level = severity(rule, match.certain, older)
+        level = severity(rule, match.certain, match.persistence)
         used = {leaf["param"] for leaf in leaves(rule.condition)}
         shown = {k: v for k, v in values.items() if k in used}
         message = self._message(rule, match, chips)
@@ -197,25 +196,39 @@ class Checker:
         if len(self.target.chips) > 1 and chips:
             names = ", ".join(self.kb.chips[c].title.text(self.lang) for c in chips)
             text += f"（适用于 {names}）" if zh else f" (holds for {names})"
-        if match.observed_only_on:
-            names = ", ".join(self.kb.chips[c].title.text(self.lang) if c in self.kb.chips else c for c in match.observed_only_on)
-            text += f"；仅在 {names} 上观察到" if zh else f"; observed only on {names}"
+        text += self._persistence_note(match)
         if match.os_note:
             text += f"; {match.os_note}"
         return text
+
+    def _persistence_note(self, match: Match) -> str:
+        """What the persistence policy concluded for the target, in words (contract §2)."""
+        found = match.persistence
+        if found is None or found.state == "observed":
+            return ""
+        zh, labels = self.lang == "zh", self.kb.vocab.get("ane_generations", {})
+        seen = names(found.restricted, self.kb.chips, labels, self.lang)
+        lifted = names(tuple(s for s in found.lifts), self.kb.chips, labels, self.lang)
+        if found.state == "lifted":
+            return f"：已在 {lifted} 上解除（该算子在那里运行于神经引擎）" if zh else f": lifted on {lifted} (the op ran on the ANE there)"
+        if found.state == "between":
+            return (f"；曾在 {seen} 上观察到，在 {lifted} 上已解除，目标介于两者之间，无法确定" if zh
+                    else f"; observed on {seen}, lifted on {lifted}; this engine lies between them, so it may not hold")
+        return f"；在 {seen} 上观察到；推定在更新的神经引擎上仍然成立" if zh else f"; observed on {seen}; assumed to hold on newer engines"
 
     def _model_findings(self, formats: list[str], props: ModelProperties) -> list[Finding]:
         params = {name: props(p["extract"]["model"]["property"]) for name, p in self.kb.parameters.items()
                   if p.get("scope") == "model" and "model" in p.get("extract", {})}
         params = {k: v for k, v in params.items() if v is not None}
-        findings: dict[str, Finding] = {}
+        hits: dict[str, _Hit] = {}
         for fmt in formats:
             for chip in self._chips():
                 for collection in (self.kb.rules, self.kb.precision):
-                    for match in collection.matching_model(format=fmt, params=params, chip=chip, os=self.target.os):
-                        if match.certain and match.rule.ref not in findings:
-                            findings[match.rule.ref] = self._finding(match, [chip] if chip else [], params, None)
-        return list(findings.values())
+                    for match in collection.matching_model(format=fmt, params=params, chip=chip, os=self.target.os,
+                                                           include_lifted=self.verbose):
+                        if match.certain:
+                            _add(hits, match, chip)
+        return [self._finding(hit.match, hit.chips, params, None) for hit in hits.values()]
 
     def _target_findings(self) -> list[Finding]:
         out = []
@@ -231,6 +244,19 @@ class Checker:
             out.append(finding_for(record, "error", message, self.lang, fix=False))
             break
         return out
+
+
+STRENGTH = {None: 0, "observed": 0, "assumed": 0, "between": 1, "lifted": 2}
+
+
+def _add(hits: dict[str, _Hit], match: Match, chip: str | None) -> None:
+    """One hit per rule over a device's chips: the strongest answer wins, and names the chips it holds for."""
+    strength = STRENGTH[match.persistence.state if match.persistence else None]
+    hit = hits.get(match.rule.ref)
+    if hit is None or strength < STRENGTH[hit.match.persistence.state if hit.match.persistence else None]:
+        hit = hits[match.rule.ref] = _Hit(match)
+    if chip and strength == STRENGTH[hit.match.persistence.state if hit.match.persistence else None]:
+        hit.chips.append(chip)
 
 
 def _positive(rule: Rule) -> bool:

@@ -1,14 +1,25 @@
-"""How serious a finding is, from its record's confidence and effect (contract §6)."""
+"""How serious a finding is, from its record's confidence and effect, and the persistence policy (contract §2, §6)."""
 
 from __future__ import annotations
 
+from ..persistence import Persistence
 from ..records import Precision, Rule
 
 OFF_ANE = ("falls-back", "fails-to-compile")
 FIRM = ("confirmed", "likely")
 
 
-def severity(rule: Rule, certain: bool, observed_only_older: bool) -> str:
+def severity(rule: Rule, certain: bool, persistence: Persistence | None = None) -> str:
+    """A restriction keeps its severity on newer engines until lifted (`assumed` is not weaker than `observed`);
+    between its last observation and its first lift it is at most a warning, and once lifted it is information."""
+    state = persistence.state if persistence is not None else None
+    if state == "lifted":
+        return "info"
+    level = _normal(rule, certain)
+    return "warning" if state == "between" and level == "error" else level
+
+
+def _normal(rule: Rule, certain: bool) -> str:
     if isinstance(rule, Precision):
         level = rule.severity or "warning"
         return level if certain else "info"
@@ -17,7 +28,7 @@ def severity(rule: Rule, certain: bool, observed_only_older: bool) -> str:
         return "info"
     if not certain:
         return "info"
-    if effect in OFF_ANE and rule.confidence in FIRM and not observed_only_older:
+    if effect in OFF_ANE and rule.confidence in FIRM:
         return "error"
     return "warning"
 
