@@ -69,3 +69,26 @@ def test_the_calibration_benchmark_runs_on_a_few_cases() -> None:
     out = result.stdout
     assert "verdict confusion table" in out and "per-op agreement" in out
     assert "4/4 = 100.0 %" in out.split("targets")[1].splitlines()[1], out
+
+
+def _document(url: str) -> str:
+    """A cited document without its commit: repository and path, or the whole URL."""
+    head, _, tail = url.partition("/blob/")
+    return f"{head}/{tail.partition('/')[2]}" if tail else url
+
+
+def test_every_not_placed_measurement_is_an_observation_in_the_kb() -> None:
+    from ane_kb import default
+
+    kb = default()
+    recorded = {(chip, _document(o.source or "")) for r in kb.rules for o in r.observed_on or () for chip in o.chips or ()}
+    missing = set()
+    for path in CASES:
+        data = json.loads(path.read_text())
+        target = data.get("compiler_target") or data["host"]
+        chip = target.get("chip")
+        keys = {measured(op, data["examined"]) for op in data["ops"] if op.get("key")}
+        urls = [data["source"]["url"]] + [also["url"] for also in data["source"].get("also", [])]
+        if chip and NOT_ANE in keys and not any((f"chip/{chip}", _document(url)) in recorded for url in urls):
+            missing.add((chip, _document(data["source"]["url"])))
+    assert not missing, missing
