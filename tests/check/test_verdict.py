@@ -126,3 +126,11 @@ def test_a_matmul_reduction_depth_is_read_from_its_operand(tmp_path: Path, trans
     assert finding["severity"] == "error" and finding["values"] == {"matmul_inner_dim": [40000]}
     shallow, _ = check_json(str(models.mil_weightless_matmul(tmp_path / "mm.mlpackage")))
     assert not [f for f in shallow["models"][0]["findings"] if "matmul-reduction" in f["rule"]]
+
+
+def test_the_text_report_counts_warnings_in_one_risks_line(built: dict[str, Path]) -> None:
+    lines = run_check(str(built["mil_dilated"]), "--device", "iPhone XS").stdout.splitlines()
+    risks = [line for line in lines if line.startswith("  risks: ")]
+    assert len(risks) == 1 and "layer-rule/dilated-convolution" in risks[0] and "do not change the verdict" in risks[0]
+    clean = run_check(str(built["mil_clean"])).stdout
+    assert "risks:" not in clean
