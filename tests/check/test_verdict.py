@@ -70,7 +70,7 @@ def test_prefers_cpu_is_information_even_when_confirmed() -> None:
     kb = default()
     rules = [r for r in kb.rules if r.effect and r.effect.kind == "prefers-cpu"]
     assert {TINY, SWITCH, "layer-rule/sdpa-small-shapes-prefer-cpu"} <= {r.ref for r in rules}
-    assert {severity(r, True, False) for r in rules} == {"info"}
+    assert {severity(r, True) for r in rules} == {"info"}
 
 
 def test_segment_switch_cost_counts_only_error_level_fallbacks(built: dict[str, Path]) -> None:
