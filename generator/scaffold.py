@@ -27,7 +27,7 @@ _SOURCES = """\
 sources:
   - url: https://TODO.invalid/the-page-you-read
     title: "TODO: the title of the source"
-    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper or press"
+    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper, press or press-release"
     accessed: "{today}"
 updated: "{today}"
 """
@@ -47,6 +47,7 @@ runs_third_party_coreml: "TODO: true or false"
 """,
     "layer-rule": """\
 scope: op
+family: "TODO: an op family from kb/_vocab/op-families.yaml, e.g. pooling"
 identifiers:
   mlprogram: ["TODO: an ML Program op type, e.g. max_pool"]
 effect:

@@ -246,3 +246,24 @@ def nn_upsample(path: Path, factor: int = 4) -> Path:
                       input_name="x", output_name="c")
     b.add_upsample("up", scaling_factor_h=factor, scaling_factor_w=factor, input_name="c", output_name="y", mode="NN")
     return save_nn(b, path)
+
+
+def nn_custom(path: Path) -> Path:
+    """A convolution, then a custom layer with parameters (a protobuf map of messages) and weights, then pooling."""
+    from coremltools.proto import NeuralNetwork_pb2
+
+    b = nn_builder()
+    b.add_convolution("conv", kernel_channels=3, output_channels=8, height=3, width=3, stride_height=1, stride_width=1,
+                      border_mode="same", groups=1, W=conv_weights(3, 8, 3, 3), b=None, has_bias=False,
+                      input_name="x", output_name="c")
+    params = NeuralNetwork_pb2.CustomLayerParams()
+    params.className = "MyScaleLayer"
+    params.description = "scales by a learnt factor"
+    params.parameters["scale"].doubleValue = 0.5
+    params.parameters["mode"].stringValue = "fast"
+    params.parameters["steps"].intValue = 3
+    params.weights.add().floatValue.extend([1.0, 70000.0, 2.0])
+    b.add_custom("custom", input_names=["c"], output_names=["s"], custom_proto_spec=params)
+    b.add_pooling("pool", height=3, width=3, stride_height=1, stride_width=1, layer_type="MAX", padding_type="SAME",
+                  input_name="s", output_name="y")
+    return save_nn(b, path)

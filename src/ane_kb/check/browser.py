@@ -11,7 +11,8 @@ from pathlib import Path
 from .. import __version__, default
 from . import TargetError, resolve_target
 from .readers import COMPILED_PARTS
-from .report import Report
+from .printable import printable
+from .report import ModelReport, Report
 from .runner import Checker
 
 UNZIPPED = "unzipped"
@@ -54,8 +55,13 @@ def run(path: str, device: str | None = None, os_target: str | None = None, lang
         target = resolve_target(kb, device or None, os_target or None)
     except TargetError as exc:
         return json.dumps({"usage_error": str(exc)}, ensure_ascii=False)
-    model = unpack(Path(path))
-    shown = Path(path).name
-    report = Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version},
-                    [Checker(kb, target, lang).check(model, shown)])
+    shown = printable(Path(path).name)
+    try:
+        model = unpack(Path(path))
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
+        message = f"无法解压这个 zip 文件（{exc}）" if lang == "zh" else f"the zip file cannot be unpacked ({exc})"
+        result = ModelReport(shown, "other", error=printable(message), verdict="unknown")
+    else:
+        result = Checker(kb, target, lang).check(model, shown)
+    report = Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version}, [result])
     return json.dumps(report.to_dict(), ensure_ascii=False)

@@ -96,8 +96,10 @@ def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
         parent = _field(node.raw, parent_path)
         if parent is _MISSING:
             return _MISSING
-        label = parent.DESCRIPTOR.fields_by_name[name].enum_type.values_by_number[getattr(parent, name)].name
-        return spec.get("names", {}).get(label, label.lower())
+        number = parent.DESCRIPTOR.fields_by_name[name].enum_type.values_by_number.get(getattr(parent, name))
+        if number is None:
+            return _MISSING  # a value outside the enum (proto3 keeps it): unknown, not a guess
+        return spec.get("names", {}).get(number.name, number.name.lower())
     if kind == "oneof":
         message = _field(node.raw, spec["path"])
         which = message.WhichOneof(spec["oneof"]) if message is not _MISSING else None
@@ -187,8 +189,9 @@ def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
         return node.raw.outputs[index].type if index < len(node.raw.outputs) else None
     if "input" in spec:
         names = input_binding_names(node, spec["input"])
-        if not names and spec["input"] in node.raw.inputs:
-            binding = node.raw.inputs[spec["input"]].arguments[0]
+        arguments = node.raw.inputs[spec["input"]].arguments if spec["input"] in node.raw.inputs else ()
+        if not names and arguments:
+            binding = arguments[0]
             return binding.value.type if binding.WhichOneof("binding") == "value" else None
     else:
         names = mil_positional_input(node, spec.get("input_index", 0))

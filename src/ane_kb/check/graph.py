@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .mil_values import BlobRef, decode, dtype_of, shape_of
+from .printable import printable
+from .readers import ModelInputError
 
 NN_TYPES = ("neuralNetwork", "neuralNetworkClassifier", "neuralNetworkRegressor")
 PIPELINE_TYPES = {"pipeline": "pipeline", "pipelineClassifier": "pipeline", "pipelineRegressor": "pipeline"}
@@ -111,8 +113,10 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
             scope.types[named.name] = named.type
             scope.producers[named.name] = "input"
         fpath = path if len(functions) == 1 else _join(path, f"functions[{fname}]")
-        block = function.block_specializations[function.opset] if function.opset in function.block_specializations \
-            else next(iter(function.block_specializations.values()))
+        blocks = function.block_specializations
+        if not blocks:
+            raise ModelInputError("no_block", function=printable(fname))
+        block = blocks[function.opset] if function.opset in blocks else blocks[sorted(blocks)[0]]
         yield from _walk_block(block, scope, fpath)
 
 

@@ -79,19 +79,32 @@ class PrecisionScan:
             unscanned: str | None = None) -> list[Finding]:
         findings: list[Finding] = [self._unreadable(unscanned)] if unscanned else []
         constants = list(nn_constants(nodes))
+        reader = BlobReader(weights_dir)
+        subnormal_only: list[tuple[Constant, Counts]] = []
         try:
-            constants += list(mil_constants(const_nodes, BlobReader(weights_dir)))
+            constants += list(mil_constants(const_nodes, reader))
+            for constant in constants:
+                counts = self._count(constant)
+                findings += self._findings(constant, counts)
+                if counts.subnormal and not counts.flushes(self.flush_share):
+                    subnormal_only.append((constant, counts))
         except WeightsUnreadable as exc:
             findings.append(self._unreadable(str(exc)))
-        subnormal_only: list[tuple[Constant, Counts]] = []
-        for constant in constants:
-            counts = count(constant.values, self.fp16_max, self.smallest_normal, self.zero_below)
-            findings += self._findings(constant, counts)
-            if counts.subnormal and not counts.flushes(self.flush_share):
-                subnormal_only.append((constant, counts))
+        finally:
+            reader.close()
         if subnormal_only:
             findings.append(self._subnormal_note(subnormal_only))
         return findings
+
+    def _count(self, constant: Constant) -> Counts:
+        """Counts over every part of the constant: a big blob is read and counted a chunk at a time."""
+        total = Counts()
+        for part in constant.parts():
+            counts = count(part, self.fp16_max, self.smallest_normal, self.zero_below)
+            total = Counts(overflow=total.overflow + counts.overflow, nonfinite=total.nonfinite + counts.nonfinite,
+                           subnormal=total.subnormal + counts.subnormal, to_zero=total.to_zero + counts.to_zero,
+                           nonzero=total.nonzero + counts.nonzero, largest=max(total.largest, counts.largest))
+        return total
 
     def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:
         return finding_for(self.kb.record(ref), severity, message, self.lang, values=values,

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from .extract import mil_positional_input
-from .graph import Node, model_kind, sub_models
+from .graph import Node, input_binding_names, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
+from .proto_walk import nested_messages
+from .weights import NESTED_NETWORKS
 
 UNKNOWN = None
 
@@ -125,8 +127,9 @@ class ModelProperties:
     def _palette_bits(self) -> list[int]:
         bits = set()
         for node in self.nodes:
-            if node.op.startswith("constexpr_lut_to_dense") and "lut" in node.raw.inputs:
-                lut_type = node.scope.types.get(node.raw.inputs["lut"].arguments[0].name)
+            names = input_binding_names(node, "lut") if node.op.startswith("constexpr_lut_to_dense") else []
+            if names:
+                lut_type = node.scope.types.get(names[0])
                 shape = shape_of(lut_type) if lut_type is not None else None
                 entries = (shape[-2] if len(shape) >= 2 else shape[0]) if shape else 0
                 if entries > 0:
@@ -152,18 +155,9 @@ class ModelProperties:
         return node.op if node is not None else None
 
 
-def _nn_weight_bytes(message: Any) -> int:
-    total = 0
-    for descriptor, value in message.ListFields():
-        if descriptor.message_type is None:
-            continue
-        items = [value] if hasattr(value, "ListFields") else list(value)
-        for item in items:
-            if descriptor.message_type.name == "WeightParams":
-                total += 4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
-            else:
-                total += _nn_weight_bytes(item)
-    return total
+def _nn_weight_bytes(layer: Any) -> int:
+    return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
+               for _, item in nested_messages(layer, stop=NESTED_NETWORKS) if item.DESCRIPTOR.name == "WeightParams")
 
 
 def _ranges(array: Any, image: Any) -> list[Any]:

@@ -14,8 +14,10 @@ from ..persistence import names
 from ..records import Chip, Device, Precision, Rule
 from . import extract
 from .graph import Node, model_kind, sub_models, walk
+from .isolation import debugging, internal_error
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
+from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
@@ -50,10 +52,25 @@ class Checker:
         return self.kb.record(name).ref
 
     def check(self, path: Path, shown: str) -> ModelReport:
+        """The report for one model. It never raises for the model's sake: bad input, and any unexpected
+        failure while checking it (contracts §6, isolation), become the report's `error`."""
         try:
-            loaded = read_model(path)
+            return self._check(path, shown)
         except ModelInputError as exc:
             return ModelReport(shown, "other", error=exc.text(self.lang), verdict="unknown")
+        except ProtoUnavailable:
+            raise
+        except Exception as exc:
+            if debugging():
+                raise
+            return ModelReport(shown, "other", error=internal_error(exc, self.lang, self._issues()), verdict="unknown")
+
+    def _issues(self) -> str:
+        repo = str(self.kb.meta.get("settings", {}).get("repo_url", "")).rstrip("/")
+        return f"{repo}/issues" if repo.startswith("https://") else ""
+
+    def _check(self, path: Path, shown: str) -> ModelReport:
+        loaded = read_model(path)
         kind = model_kind(loaded.spec)
         report = ModelReport(shown, kind)
         formats = self._formats(loaded.spec)

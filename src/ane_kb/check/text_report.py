@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from typing import Any
 
+from .printable import printable
 from .report import SEVERITIES, Finding, ModelReport, Report
 
 WORDS: dict[str, dict[str, Any]] = {
@@ -90,6 +92,21 @@ def model_text(model: ModelReport, lang: str, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _escaped(model: ModelReport) -> ModelReport:
+    """The model's report with every text that comes from the model escaped: a layer named "a\\r\\nERRORS (0)"
+    cannot print a fake header, nor a right-to-left override turn a line around."""
+    def text(value: str | None) -> str | None:
+        return printable(value) if value is not None else None
+
+    def finding(f: Finding) -> Finding:
+        return replace(f, layer=text(f.layer), op=text(f.op), path=printable(f.path), message=printable(f.message),
+                       unknown=[printable(u) for u in f.unknown])
+
+    summary = replace(model.summary, uncovered_ops=[printable(op) for op in model.summary.uncovered_ops])
+    return replace(model, path=printable(model.path), error=text(model.error), message=text(model.message),
+                   summary=summary, findings=[finding(f) for f in model.findings])
+
+
 def _finding_lines(f: Finding, words: dict[str, Any], lang: str, verbose: bool) -> list[str]:
     """A finding as lines of at most WIDTH columns; notes stay short unless --verbose."""
     where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else "model"
@@ -127,7 +144,7 @@ def exit_reason(report: Report, lang: str, fail_on: str = "error") -> str | None
 
 
 def report_text(report: Report, lang: str, verbose: bool = False, fail_on: str = "error") -> str:
-    parts = [model_text(m, lang, verbose) for m in report.models]
+    parts = [model_text(_escaped(m), lang, verbose) for m in report.models]
     parts.append("\n".join(wrap(WORDS[lang]["caveat"], "", lang)))
     reason = exit_reason(report, lang, fail_on)
     if reason:

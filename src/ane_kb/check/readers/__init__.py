@@ -30,6 +30,12 @@ MESSAGES = {
         "missing_model": "not a valid .mlpackage: its model file Data/{item} is missing",
         "no_weights": "not a valid .mlpackage: the weights folder is missing",
         "not_a_package": "this folder is not an .mlpackage (it has no Manifest.json); point me at a .mlmodel file or a .mlpackage folder",
+        "special": "the {part} is not a regular file or folder (a FIFO, device or socket); it was not opened",
+        "unreadable": "the {part} cannot be read ({reason})",
+        "too_large": "the {part} is larger than {limit} bytes, more than a Core ML spec can hold",
+        "outside": "not a valid model package: {item} points outside the package; it was not read",
+        "bad_name": "not a valid model package: {item} is not a usable file name",
+        "no_block": "not a valid ML Program: its function {function} has no block of ops",
     },
     "zh": {
         "missing": "找不到文件",
@@ -50,6 +56,12 @@ MESSAGES = {
         "missing_model": "不是有效的 .mlpackage：缺少其模型文件 Data/{item}",
         "no_weights": "不是有效的 .mlpackage：缺少 weights 文件夹",
         "not_a_package": "这个文件夹不是 .mlpackage（其中没有 Manifest.json）；请指定 .mlmodel 文件或 .mlpackage 文件夹",
+        "special": "{part}不是普通文件或文件夹（而是 FIFO、设备或套接字），没有打开它",
+        "unreadable": "无法读取{part}（{reason}）",
+        "too_large": "{part}大于 {limit} 字节，超出了 Core ML 规范能容纳的大小",
+        "outside": "不是有效的模型包：{item} 指向包外，没有读取",
+        "bad_name": "不是有效的模型包：{item} 不是可用的文件名",
+        "no_block": "不是有效的 ML Program：其函数 {function} 没有任何算子块",
     },
 }
 WORDS = {
