@@ -51,7 +51,7 @@ family: "TODO: an op family from kb/_vocab/op-families.yaml, e.g. pooling"
 identifiers:
   mlprogram: ["TODO: an ML Program op type, e.g. max_pool"]
 effect:
-  kind: "TODO: falls-back, may-fall-back, runs-on-ane, loses-precision or fails-to-compile"
+  kind: "TODO: falls-back, may-fall-back, runs-on-ane, loses-precision, fails-to-compile or prefers-cpu"
 """,
     "precision": """\
 compute_unit: "TODO: cpu, gpu, ane or any"

@@ -9,6 +9,7 @@
       bundle: "Loading ane-kb", ready: "Ready: drop a model or pick one.", checking: "Checking", failed: "The checker could not start",
       crashed: "the checker failed on this file (please report it, with the file if you can)",
       verdict: "Verdict", layers: "layers", flagged: "flagged", switches: "estimated device switches",
+      risks: "Risks: {n} warning(s) from {rules}; they do not change the verdict.",
       error: "Errors", warning: "Warnings", info: "Notes", fix: "Fix", unknown: "Unknown", model: "model",
       uncovered: "Op types no rule speaks about", segments: "Segments", ane: "ANE", other: "CPU/GPU", clean: "No findings.",
       caveat: "A clean report is not a guarantee: Core ML decides placement at run time, and the rules cover what has been observed.",
@@ -20,6 +21,7 @@
       ready: "准备就绪：拖入或选择一个模型。", checking: "正在检查", failed: "检查器无法启动",
       crashed: "检查器处理这个文件时出错（请报告这个问题，如果可以，请附上文件）",
       verdict: "结论", layers: "个层", flagged: "个被标记", switches: "次预计的计算单元切换",
+      risks: "风险：{rules} 给出 {n} 条警告，不影响结论。",
       error: "错误", warning: "警告", info: "提示", fix: "解决办法", unknown: "未知", model: "模型",
       uncovered: "没有任何规则涉及的算子类型", segments: "分段", ane: "神经引擎", other: "CPU/GPU", clean: "没有发现问题。",
       caveat: "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。",
@@ -209,6 +211,10 @@
     var s = model.summary;
     box.appendChild(el("p", {"class": "ane-summary"}, s.layers + " " + words.layers + " · " + s.flagged + " " + words.flagged +
                                                        " · " + s.switches + " " + words.switches));
+    if (s.risks && s.risks.warnings) {
+      box.appendChild(el("p", {"class": "ane-risks"},
+                         words.risks.replace("{n}", String(s.risks.warnings)).replace("{rules}", s.risks.rules.join(", "))));
+    }
     var strip = el("p", {"class": "ane-strip", "aria-label": words.segments});
     s.segments.forEach(function (segment) {
       var part = el("span", {"class": segment.ane ? "ane-strip__ane" : "ane-strip__other",

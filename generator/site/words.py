@@ -90,9 +90,11 @@ W = {
 }
 EFFECTS = {
     "en": {"falls-back": "falls back", "may-fall-back": "may fall back", "runs-on-ane": "runs on the ANE",
-           "loses-precision": "loses precision", "fails-to-compile": "fails to compile"},
+           "loses-precision": "loses precision", "fails-to-compile": "fails to compile",
+           "prefers-cpu": "the scheduler may prefer the CPU (a cost-model choice, not a restriction)"},
     "zh": {"falls-back": "回退", "may-fall-back": "可能回退", "runs-on-ane": "可在神经引擎上运行",
-           "loses-precision": "损失精度", "fails-to-compile": "编译失败"},
+           "loses-precision": "损失精度", "fails-to-compile": "编译失败",
+           "prefers-cpu": "调度器可能优先选择 CPU（出于代价估算，并非限制）"},
 }
 TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown unit"},
            "zh": {"cpu": "CPU", "gpu": "GPU", "unknown": "未知的计算单元"}}

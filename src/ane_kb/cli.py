@@ -58,8 +58,8 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--device", help="a device name (with or without its year) or a chip id")
     check.add_argument("--os", help="a platform and version, e.g. ios17.4 or macos15")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
+    check.add_argument("--verbose", action="store_true", help="list every op a rule could not be evaluated for, and restrictions lifted on the target's engine")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
-    check.add_argument("--verbose", action="store_true", help="also report restrictions lifted on the target's engine")
     check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
 
@@ -91,7 +91,7 @@ def _check(args: argparse.Namespace) -> int:
 
         print(json.dumps(to_sarif(report, kb, args.lang), ensure_ascii=False, indent=2))
     else:
-        print(report_text(report, args.lang))
+        print(report_text(report, args.lang, args.verbose, args.fail_on))
     for model in report.models:
         if model.error:
             print(printable(f"ane-kb: error: {model.path}: {model.error}"), file=sys.stderr)

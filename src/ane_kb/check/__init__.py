@@ -63,7 +63,8 @@ def check_model(path: str | Path, device: str | None = None, os: str | None = No
                 ignore: Iterable[str] = (), kb: KnowledgeBase | None = None, verbose: bool = False) -> ModelReport:
     """Check one model for a target device (or chip) and OS. Raises TargetError for a bad target.
 
-    With `verbose`, restrictions lifted on the target's engine are reported as information."""
+    With `verbose`, every op a rule could not be checked for gets its own note instead of one per rule,
+    and restrictions lifted on the target's engine are reported as information."""
     kb = kb or default()
     checker = Checker(kb, resolve_target(kb, device, os), lang, ignore, verbose)
     return checker.check(Path(path), shown_path(str(path)))

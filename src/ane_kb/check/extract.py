@@ -157,7 +157,9 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         found, value = operand_value(node.scope, node, spec["input"])
         if not found:
             return spec.get("default", _MISSING)
-        return _MISSING if value is None or isinstance(value, BlobRef) else value
+        if value is None or isinstance(value, BlobRef):
+            return _MISSING
+        return value[spec["from_axis"]:] if "from_axis" in spec and isinstance(value, list) else value
     if kind == "inputs":
         parts = []
         for name in spec["inputs"]:
@@ -187,7 +189,19 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         return list(shape)
     if kind == "input-shape":
         return list(shape[spec.get("from_axis", 0):])
+    if kind == "matmul-reduction":
+        return _reduction(node, spec, list(shape))
     return _MISSING
+
+
+def _reduction(node: Node, spec: Mapping[str, Any], shape: list[int]) -> Any:
+    """The reduction depth of a matrix product: the operand's last axis, or the one before it when transposed."""
+    found, flag = operand_value(node.scope, node, spec["transpose"])
+    transposed = bool(flag) if found else False
+    if found and flag is None or not shape:
+        return _MISSING
+    axis = -2 if transposed and len(shape) >= 2 else -1
+    return [shape[axis]] if shape[axis] > 0 else _MISSING
 
 
 def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:

@@ -58,6 +58,7 @@ class Summary:
     flagged: int = 0
     segments: list[dict[str, Any]] = field(default_factory=list)
     switches: int = 0
+    risks: dict[str, Any] = field(default_factory=lambda: {"warnings": 0, "rules": []})
     uncovered_ops: list[str] = field(default_factory=list)
     ignored_rules: list[str] = field(default_factory=list)
 

@@ -165,7 +165,10 @@ class Checker:
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
-                    unknown_ops.setdefault(match.rule.ref, []).append(node)
+                    if self.verbose:
+                        findings.append(self._unknown_finding(match, node))
+                    else:
+                        unknown_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 if match.certain and (_positive(match.rule) or _general_risk(match.rule)):
                     positive_ops.setdefault(match.rule.ref, []).append(node)
@@ -176,7 +179,7 @@ class Checker:
                 found.append((finding, match.rule))
                 if finding.severity in ("error", "warning"):
                     flagged.add(index)
-                    if moves_op_off_ane(match.rule):
+                    if finding.severity == "error" and moves_op_off_ane(match.rule):
                         off_nodes.add(index)
             findings += families.merge(found + by_user.get(id(node), []), self.lang)
         findings += self._summary(positive_ops, unknown=False)
@@ -221,6 +224,14 @@ class Checker:
             clauses = sorted({f"{leaf['param']} is unknown" for leaf in leaves(getattr(rule, "condition", None))})
             out.append(finding_for(rule, "info", message, self.lang, fix=False, unknown=clauses if unknown else None))
         return out
+
+    def _unknown_finding(self, match: Match, node: Node) -> Finding:
+        """With --verbose: one note per op a rule could not be checked for, naming the missing values."""
+        rule = match.rule
+        message = (f"{rule.title.zh}：缺少判断所需的数据，无法检查" if self.lang == "zh"
+                   else f"{rule.title.en}: could not be checked")
+        return finding_for(rule, "info", message, self.lang, fix=False, unknown=list(match.unknown), layer=node.name,
+                           op=node.op, path=node.path)
 
     def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
         rule = match.rule
