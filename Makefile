@@ -65,6 +65,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/site.py
 	$(BIN)/python benchmarks/check.py
 	$(BIN)/python benchmarks/browser.py
+	$(BIN)/python benchmarks/placement.py
+	$(BIN)/python benchmarks/zoo.py
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache src/*.egg-info

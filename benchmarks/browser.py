@@ -46,29 +46,32 @@ def page_time(url: str, model: Path) -> float:
 
 def main() -> None:
     from check import build_in_subprocess
+    from goals import TINY, runs, summary
     from generator.kb import load_kb
     from generator.site.build import build_site
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        nn_model, _ = build_in_subprocess(folder, 1000)
+        layers = 20 if TINY else 1000
+        nn_model, _ = build_in_subprocess(folder, layers)
         site = folder / "site"
         build_site(load_kb(ROOT / "kb"), site)
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}/browser/"
-        browser = statistics.median(page_time(url, nn_model) for _ in range(3))
-        cli = statistics.median(_cli_time(nn_model) for _ in range(3))
+        browser = statistics.median(page_time(url, nn_model) for _ in range(runs(3)))
+        cli = statistics.median(_cli_time(nn_model) for _ in range(runs(3)))
         server.shutdown()
         assets = site / "checker-assets"
         sizes = {p.relative_to(assets).as_posix(): p.stat().st_size for p in assets.rglob("*") if p.is_file()}
-    print(f"1,000-layer NeuralNetwork model: page (open to report, fresh browser) {browser:.2f} s, CLI {cli:.2f} s, "
+    print(f"{layers:,}-layer NeuralNetwork model: page (open to report, fresh browser) {browser:.2f} s, CLI {cli:.2f} s, "
           f"ratio {browser / cli:.1f}x")
     loaded = ("pyodide/pyodide.asm.wasm", "pyodide/pyodide.asm.mjs", "pyodide/pyodide.js", "pyodide/python_stdlib.zip",
               "pyodide/pyodide-lock.json", "py.zip", "checker.js")
     for name in loaded:
         print(f"  {name:<28} {sizes.get(name, 0) / 1024:9.0f} KiB")
     print(f"  {'total the page loads':<28} {sum(sizes.get(n, 0) for n in loaded) / 1048576:9.1f} MiB")
+    summary("browser (no goal: figures for the README)")
 
 
 def _cli_time(model: Path) -> float:

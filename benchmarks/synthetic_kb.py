@@ -28,7 +28,9 @@ def make(dest: Path, records: int) -> Path:
     for i in range(records):
         kind = kinds[i % len(kinds)]
         old_id = TEMPLATES[kind].stem
-        new_id = f"{old_id}-{i}"
+        new_id = old_id if i < len(kinds) else f"{old_id}-{i}"  # the fixture's vocabularies name the originals
         text = texts[kind].replace(f"id: {old_id}\n", f"id: {new_id}\n", 1)
+        if kind == "device" and new_id != old_id:  # device names are unique, as in a real KB
+            text = text.replace("name: iPhone XS\n", f"name: Test phone {i}\n", 1).replace('"iPhone Xs"', f'"Test phone {i} alias"')
         (dest / kind / f"{new_id}.yaml").write_text(text, encoding="utf-8")
     return dest

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generator.cli import check_kb  # noqa: E402
+from goals import TINY, at_most, runs, summary  # noqa: E402
 from synthetic_kb import ROOT, make  # noqa: E402
 
 
@@ -41,25 +42,28 @@ def validate(kb_dir: Path) -> int:
     return sum(1 for p in check_kb(kb_dir)[1] if not p.warning)
 
 
-def compare(label: str, kb_dir: Path, runs: int) -> float:
+def compare(label: str, kb_dir: Path, count: int, goal: float | None = None) -> float:
     errors = validate(kb_dir)  # also warms caches (schemas, imports)
     if errors:
         print(f"note: {label} has {errors} errors; its timing includes reporting them")
     files = len(list(kb_dir.rglob("*.yaml")))
-    floor = median_seconds(lambda: parse_floor(kb_dir), runs)
-    full = median_seconds(lambda: validate(kb_dir), runs)
+    floor = median_seconds(lambda: parse_floor(kb_dir), runs(count))
+    full = median_seconds(lambda: validate(kb_dir), runs(count))
+    ratio = at_most(f"{label} against the parse floor", full / floor, goal) if goal else f"{full / floor:.2f}x"
     print(f"{label:<22} {files:>6} files  parse floor {floor * 1000:8.1f} ms  validate {full * 1000:8.1f} ms"
-          f"  ratio {full / floor:5.2f}x")
+          f"  ratio {ratio}")
     return full
 
 
 def main() -> None:
     print("median of several runs, measured side by side in this process")
-    compare("real KB (kb/)", ROOT / "kb", runs=7)
+    compare("real KB (kb/)", ROOT / "kb", 7, goal=3.0)
+    small_n, large_n = (20, 200) if TINY else (1_000, 10_000)
     with tempfile.TemporaryDirectory() as tmp:
-        small = compare("synthetic 1,000", make(Path(tmp) / "k1", 1_000), runs=5)
-        large = compare("synthetic 10,000", make(Path(tmp) / "k10", 10_000), runs=3)
-    print(f"growth 10k / 1k: {large / small:.2f} (goal <= 12)")
+        small = compare(f"synthetic {small_n:,}", make(Path(tmp) / "k1", small_n), 5)
+        large = compare(f"synthetic {large_n:,}", make(Path(tmp) / "k10", large_n), 3)
+    print(f"growth {large_n:,} / {small_n:,}: {at_most('validate growth', large / small, 12.0, '')}")
+    summary("validate")
 
 
 if __name__ == "__main__":

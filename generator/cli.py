@@ -157,6 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _report(problems)
     write_text(args.out, exporter.dumps(document))
     exporter.ship_schemas(args.out.parent / "schema")
+    exporter.ship_kinds(args.out.parent / "kinds", document)
     readme = args.readme or (Path("README.md") if kb_dir.resolve() == DEFAULT_KB.resolve() else None)
     if readme is not None and readme.exists():
         readme_counts.refresh(readme, document)

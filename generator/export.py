@@ -52,6 +52,9 @@ def build(kb: KB) -> dict[str, Any]:
             "confidence": kb.vocab_data("confidence")["levels"],
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],
+            "op_families": kb.vocab_data("op-families")["families"],
+            "howto_basics": kb.vocab_data("howto-order").get("basics", []),
+            "topics": kb.vocab_data("topics").get("topics", {}),
             "parameters": {name: e.data for name, e in sorted(kb.parameters.items())},
         },
         "records": records,
@@ -77,3 +80,37 @@ def export_problems(document: dict[str, Any], shown: str) -> list[Problem]:
     validator = schemas.validator("export.schema.json")
     return [Problem(shown, 1, 1, "export-schema", f"{'/'.join(map(str, e.absolute_path)) or 'document'}: {e.message}")
             for e in validator.iter_errors(document)]
+
+
+INDEX_MAGIC = "ane-kb per-kind index 1"  # the package's reader (ane_kb.data) checks the same first line
+
+
+def per_kind(document: dict[str, Any]) -> dict[str, str]:
+    """The files of `kinds/`, by name: an index of ids, one JSON file per record kind, and meta, vocabulary and
+    tombstones on their own, so the package reads only the kinds it uses."""
+    by_kind: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
+    for ref, data in document["records"].items():
+        by_kind[ref.partition("/")[0]][ref] = data
+    meta = document["meta"]
+    index = [INDEX_MAGIC, f"data_version\t{meta['data_version']}", f"site_url\t{meta['settings']['site_url']}"]
+    index += [f"kind\t{kind}\t{' '.join(ref.partition('/')[2] for ref in records)}" for kind, records in by_kind.items()]
+    files = {"index.txt": "\n".join(index) + "\n"}
+    files.update({f"{kind}.json": _compact(records) for kind, records in by_kind.items()})
+    files.update({f"_{part}.json": _compact(document.get(part, {})) for part in ("meta", "vocab", "tombstones")})
+    return files
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
+def ship_kinds(dest: Path, document: dict[str, Any]) -> None:
+    """Write `kinds/` beside the export; files no longer produced are removed."""
+    files = per_kind(document)
+    for name, text in files.items():
+        target = dest / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            write_text(target, text)
+    for stale in dest.glob("*"):
+        if stale.name not in files and stale.is_file():
+            stale.unlink()

@@ -10,7 +10,8 @@ from .kb_files import KINDS, LoadedFile, list_kb, read_yaml, shown_path
 from .problems import Problem
 from .strict_yaml import Path as DocPath
 
-VOCAB_FILES = ("settings", "tags", "glossary", "confidence", "source-hosts", "identifiers", "ane-generations")
+VOCAB_FILES = ("settings", "tags", "glossary", "confidence", "source-hosts", "identifiers", "ane-generations",
+               "op-families", "howto-order", "topics")
 
 
 @dataclass

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import strict_yaml
+from . import characters, strict_yaml
 from .problems import Problem
 
 KINDS = ("chip", "device", "layer-rule", "precision", "anecdote", "howto")
@@ -54,6 +54,9 @@ def read_yaml(path: Path) -> tuple[LoadedFile, list[Problem]]:
         return LoadedFile(path, shown, None), [
             Problem(shown, line, col, "encoding", f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)")]
     text = text.removeprefix("\ufeff")
+    refused = [Problem(shown, *found) for found in characters.problems(text)]
+    if refused:
+        return LoadedFile(path, shown, None), refused
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return LoadedFile(path, shown, None), [Problem(shown, 1, 1, "empty-file", "file has no content; a record needs at least id and kind")]
     try:

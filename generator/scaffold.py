@@ -27,7 +27,7 @@ _SOURCES = """\
 sources:
   - url: https://TODO.invalid/the-page-you-read
     title: "TODO: the title of the source"
-    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper or press"
+    kind: "TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper, press or press-release"
     accessed: "{today}"
 updated: "{today}"
 """
@@ -47,10 +47,11 @@ runs_third_party_coreml: "TODO: true or false"
 """,
     "layer-rule": """\
 scope: op
+family: "TODO: an op family from kb/_vocab/op-families.yaml, e.g. pooling"
 identifiers:
   mlprogram: ["TODO: an ML Program op type, e.g. max_pool"]
 effect:
-  kind: "TODO: falls-back, may-fall-back, runs-on-ane, loses-precision or fails-to-compile"
+  kind: "TODO: falls-back, may-fall-back, runs-on-ane, loses-precision, fails-to-compile or prefers-cpu"
 """,
     "precision": """\
 compute_unit: "TODO: cpu, gpu, ane or any"

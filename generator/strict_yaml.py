@@ -18,6 +18,8 @@ _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _SUSPECT = re.compile(r"[&*!]")
 _BOOL_WORDS = {"true": True, "false": False}
+MAX_DEPTH = 64  # no record nests deeper than a dozen levels; a deeper value is a mistake or an attack
+MAX_DIGITS = 30  # integers in records are counts, years and sizes
 
 Path = tuple[Any, ...]
 
@@ -138,13 +140,20 @@ def load(text: str) -> Document:
 class _Builder:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
+        self.depth = 0
 
     def build(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == _STR else self._scalar(node)
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        return [self.build(item) for item in node.value]
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise YamlError(*_mark(node), "yaml-safety", f"values are nested more than {MAX_DEPTH} levels deep")
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node)
+            return [self.build(item) for item in node.value]
+        finally:
+            self.depth -= 1
 
     def _mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -191,25 +200,19 @@ class _Builder:
         return value
 
     def _int(self, node: yaml.ScalarNode, text: str) -> int:
-        digits = text.replace("_", "")
-        sign = -1 if digits.startswith("-") else 1
-        digits = digits.lstrip("+-")
-        if ":" in digits:
-            self._remark(node, f"unquoted {text} is read as a base-60 number; quote it: \"{text}\"")
-            value = 0
-            for part in digits.split(":"):
-                value = value * 60 + int(part)
-            return sign * value
-        if digits.startswith("0b"):
-            return sign * int(digits[2:], 2)
-        if digits.startswith("0x"):
-            return sign * int(digits[2:], 16)
-        if len(digits) > 1 and digits.startswith("0"):
-            value = int(digits, 8)
-            self._remark(node, f"unquoted {text} is read as the octal number {sign * value}; "
-                               f"write {int(digits)} or quote it: \"{text}\"")
-            return sign * value
-        return sign * int(digits)
+        """A decimal integer. YAML 1.1's other integer forms (0b101, 0x1f, 017, 1:30, 1_000) are refused: they
+        read as numbers an author rarely means (`generation: 0b101` would be 5)."""
+        digits = text.lstrip("+-")
+        if len(digits) > MAX_DIGITS:
+            raise YamlError(*_mark(node), "yaml-typing", f"integer of {len(digits)} digits; records hold at most "
+                                                          f"{MAX_DIGITS}-digit numbers")
+        if digits.isdigit() and (len(digits) == 1 or not digits.startswith("0")):
+            return int(text)
+        value = _yaml11_int(text)
+        read = f"read as {value}" if value is not None else "not a number"
+        self._remark(node, f"{text} is not a decimal integer (YAML 1.1: {read}); write it in decimal, "
+                           f"or quote it: \"{text}\"")
+        return value if value is not None else 0
 
     def _float(self, node: yaml.ScalarNode, text: str) -> float:
         lowered = text.replace("_", "").lower()
@@ -221,3 +224,21 @@ class _Builder:
             self._remark(node, f"unquoted {text} is read as a base-60 number; quote it: \"{text}\"")
             return float("nan")
         return float(lowered)
+
+
+def _yaml11_int(text: str) -> int | None:
+    """What YAML 1.1 makes of a non-decimal integer (0b101, 0x1f, 017, 1:30, 1_000), or None if nothing."""
+    digits = text.replace("_", "")
+    sign = -1 if digits.startswith("-") else 1
+    digits = digits.lstrip("+-")
+    try:
+        if ":" in digits:
+            value = 0
+            for part in digits.split(":"):
+                value = value * 60 + int(part)
+            return sign * value
+        if digits[:2] in ("0b", "0x"):
+            return sign * int(digits[2:], 2 if digits[1] == "b" else 16)
+        return sign * int(digits, 8 if len(digits) > 1 and digits.startswith("0") else 10)
+    except ValueError:
+        return None

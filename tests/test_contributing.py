@@ -118,7 +118,7 @@ def test_end_to_end_scaffold_fill_validate_fix(minikb: Path) -> None:
         ('"TODO: confirmed, likely, speculative, anecdotal or disputed"', "anecdotal"),
         ("https://TODO.invalid/the-page-you-read", "https://example.org/post"),
         ('"TODO: the title of the source"', "A forum post"),
-        ('"TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper or press"',
+        ('"TODO: apple-doc, apple-code, wwdc, apple-staff, experiment, community-doc, issue-thread, forum, blog, paper, press or press-release"',
          "forum"),
         ('"TODO: the year (or year-month) it was reported"', '"2024"'),
     ]:

@@ -60,6 +60,20 @@ def test_checked_in_export_is_fresh() -> None:
     assert actual == expected, "src/ane_kb/data/kb.json is stale: run `make export`"
 
 
+def test_checked_in_per_kind_export_is_fresh() -> None:
+    expected = exporter.per_kind(exporter.build(load_kb(ROOT / "kb")))
+    folder = ROOT / "src" / "ane_kb" / "data" / "kinds"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(expected), "src/ane_kb/data/kinds is stale: run `make export`"
+    for name, text in expected.items():
+        assert (folder / name).read_text(encoding="utf-8") == text, f"kinds/{name} is stale: run `make export`"
+
+
+def test_the_index_magic_is_the_packages() -> None:
+    from ane_kb.data import INDEX_MAGIC
+
+    assert exporter.INDEX_MAGIC == INDEX_MAGIC
+
+
 def test_readme_counts_are_fresh() -> None:
     document = json.loads((ROOT / "src" / "ane_kb" / "data" / "kb.json").read_text(encoding="utf-8"))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

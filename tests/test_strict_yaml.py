@@ -64,8 +64,12 @@ def test_alias_bomb_is_refused_at_once() -> None:
     ("a: no\n", False, 'unquoted no is read as false; write false, or "no" if you mean the word'),
     ("a: On\n", True, 'unquoted On is read as true; write true, or "On" if you mean the word'),
     ("a: 2024-01-02\n", "2024-01-02", 'unquoted date 2024-01-02 is read as a date object; quote it: "2024-01-02"'),
-    ("a: 017\n", 15, 'unquoted 017 is read as the octal number 15; write 17 or quote it: "017"'),
-    ("a: 1:30\n", 90, 'unquoted 1:30 is read as a base-60 number; quote it: "1:30"'),
+    ("a: 017\n", 15, '017 is not a decimal integer (YAML 1.1: read as 15); write it in decimal, or quote it: "017"'),
+    ("a: 1:30\n", 90, '1:30 is not a decimal integer (YAML 1.1: read as 90); write it in decimal, or quote it: "1:30"'),
+    ("a: 0b101\n", 5, '0b101 is not a decimal integer (YAML 1.1: read as 5); write it in decimal, or quote it: "0b101"'),
+    ("a: 0x_\n", 0, '0x_ is not a decimal integer (YAML 1.1: not a number); write it in decimal, or quote it: "0x_"'),
+    ("a: 0b_\n", 0, '0b_ is not a decimal integer (YAML 1.1: not a number); write it in decimal, or quote it: "0b_"'),
+    ("a: 1_000\n", 1000, '1_000 is not a decimal integer (YAML 1.1: read as 1000); write it in decimal, or quote it: "1_000"'),
 ])
 def test_implicit_typing_surprises_are_remarked(text: str, value: object, message: str) -> None:
     doc = load(text)
@@ -74,12 +78,21 @@ def test_implicit_typing_surprises_are_remarked(text: str, value: object, messag
 
 
 def test_plain_values_keep_their_types_and_raw_text() -> None:
-    doc = load("a: 17.10\nb: true\nc: ~\nd: '17.10'\ne: 0x10\n")
-    assert doc.data == {"a": 17.1, "b": True, "c": None, "d": "17.10", "e": 16}
+    doc = load("a: 17.10\nb: true\nc: ~\nd: '17.10'\ne: -16\n")
+    assert doc.data == {"a": 17.1, "b": True, "c": None, "d": "17.10", "e": -16}
     assert doc.raw(("a",)) == "17.10"
     assert doc.raw(("d",)) is None
     assert doc.raw(("missing",)) is None
     assert doc.remarks == []
+
+
+def test_huge_integers_and_deep_nesting_are_refused_where_they_are() -> None:
+    with pytest.raises(YamlError) as info:
+        load("a: 1\nb: " + "9" * 5000 + "\n")
+    assert (info.value.line, info.value.col, info.value.check) == (2, 4, "yaml-typing")
+    with pytest.raises(YamlError) as info:
+        load("a: " + "[" * 500 + "]" * 500 + "\n")
+    assert info.value.check == "yaml-safety" and "nested more than 64 levels" in info.value.message
 
 
 def test_the_c_loader_is_used() -> None:

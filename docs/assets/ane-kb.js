@@ -1,4 +1,5 @@
-/* ane-kb index tables: click a header to sort, type in the box to filter. No dependencies. */
+/* ane-kb index tables (click a header to sort, type in the box to filter), the home page's device box and the
+   checker's ?device= preselection. No dependencies. */
 (function () {
   "use strict";
 
@@ -57,10 +58,46 @@
       });
     });
     input.addEventListener("input", function () { filter(wrapper, table, input.value, counter); });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query && wrapper.getAttribute("data-table") === "device") {
+      input.value = query;
+      filter(wrapper, table, query, counter);
+    }
+  }
+
+  // The home page's device box: a name from the list opens the device's page; anything else filters the
+  // device table (the form's own action, device/?q=...).
+  function setUpDeviceBox(form) {
+    var input = form.querySelector("input");
+    var options = Array.prototype.slice.call(form.querySelectorAll("datalist option"));
+    form.addEventListener("submit", function (event) {
+      var wanted = normalise(input.value);
+      if (!wanted) return;
+      var exact = options.filter(function (o) { return normalise(o.value) === wanted; });
+      var named = options.filter(function (o) { return normalise(o.value.replace(/\s*\(\d{4}\)$/, "")) === wanted; });
+      var hit = exact.length === 1 ? exact[0] : named.length === 1 ? named[0] : null;
+      if (hit) {
+        event.preventDefault();
+        window.location.href = hit.getAttribute("data-href");
+      }
+    });
+  }
+
+  // /browser/?device=<device id> preselects that device in the checker.
+  function preselectDevice() {
+    var select = document.getElementById("ane-device");
+    var wanted = new URLSearchParams(window.location.search).get("device");
+    if (!select || !wanted) return;
+    var ref = wanted.indexOf("/") === -1 ? "device/" + wanted : wanted;
+    Array.prototype.forEach.call(select.options, function (option) {
+      if (option.value === ref) select.value = ref;
+    });
   }
 
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll(".ane-table"), setUp);
+    Array.prototype.forEach.call(document.querySelectorAll("form.ane-device-box"), setUpDeviceBox);
+    preselectDevice();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

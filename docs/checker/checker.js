@@ -7,7 +7,9 @@
     en: {
       loading: "Loading the checker", runtime: "Downloading the Python runtime", starting: "Starting Python",
       bundle: "Loading ane-kb", ready: "Ready: drop a model or pick one.", checking: "Checking", failed: "The checker could not start",
+      crashed: "the checker failed on this file (please report it, with the file if you can)",
       verdict: "Verdict", layers: "layers", flagged: "flagged", switches: "estimated device switches",
+      risks: "Risks: {n} warning(s) from {rules}; they do not change the verdict.",
       error: "Errors", warning: "Warnings", info: "Notes", fix: "Fix", unknown: "Unknown", model: "model",
       uncovered: "Op types no rule speaks about", segments: "Segments", ane: "ANE", other: "CPU/GPU", clean: "No findings.",
       caveat: "A clean report is not a guarantee: Core ML decides placement at run time, and the rules cover what has been observed.",
@@ -17,7 +19,9 @@
     zh: {
       loading: "正在加载检查器", runtime: "正在下载 Python 运行环境", starting: "正在启动 Python", bundle: "正在加载 ane-kb",
       ready: "准备就绪：拖入或选择一个模型。", checking: "正在检查", failed: "检查器无法启动",
+      crashed: "检查器处理这个文件时出错（请报告这个问题，如果可以，请附上文件）",
       verdict: "结论", layers: "个层", flagged: "个被标记", switches: "次预计的计算单元切换",
+      risks: "风险：{rules} 给出 {n} 条警告，不影响结论。",
       error: "错误", warning: "警告", info: "提示", fix: "解决办法", unknown: "未知", model: "模型",
       uncovered: "没有任何规则涉及的算子类型", segments: "分段", ane: "神经引擎", other: "CPU/GPU", clean: "没有发现问题。",
       caveat: "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。",
@@ -75,6 +79,7 @@
     await loadScript(assets + "pyodide/pyodide.js");
     progress(0.65, words.starting);
     pyodide = await window.loadPyodide({indexURL: assets + "pyodide/"});
+    window.aneKbPyodide = pyodide;  // for the page's tests and for debugging from the console
     var bundle = await fetchWithProgress(assets + "py.zip", words.bundle, 0.25, 0.7);
     pyodide.unpackArchive(bundle.buffer, "zip", {extractDir: "/lib/ane-kb"});
     pyodide.runPython("import sys; sys.path.insert(0, '/lib/ane-kb')");
@@ -122,14 +127,54 @@
     });
   }
 
+  function groups(files) {
+    // Each top-level name is one model: a file, or a folder picked or dropped with its contents.
+    var byTop = {}, order = [];
+    files.forEach(function (file) {
+      var top = (file.webkitRelativePath || file.relativePath || file.name).split("/")[0];
+      if (!byTop[top]) { byTop[top] = []; order.push(top); }
+      byTop[top].push(file);
+    });
+    return order.map(function (top) { return {name: top, files: byTop[top]}; });
+  }
+
+  function describe(error) {
+    // A Python exception's message is its whole traceback: its last line says what failed.
+    var lines = String((error && error.message) || error).split("\n").filter(function (line) { return line.trim(); });
+    return lines.length ? lines[lines.length - 1].trim() : String(error);
+  }
+
+  function failedModel(name, error) {
+    return {path: name, format: "other", error: words.crashed + ": " + describe(error), message: null, verdict: "unknown",
+            summary: {layers: 0, flagged: 0, segments: [], switches: 0, uncovered_ops: [], ignored_rules: []}, findings: []};
+  }
+
+  async function checkOne(group, device, os) {
+    try {
+      var path = await fromFiles(group.files);
+      return JSON.parse(runCheck(path, device, os, root.getAttribute("data-lang")));
+    } catch (error) {
+      return {models: [failedModel(group.name, error)]};
+    }
+  }
+
   async function check(files) {
     if (!runCheck || !files.length) return;
     var report = root.querySelector("#ane-report");
     report.textContent = words.checking + "…";
-    var path = await fromFiles(files);
     var device = root.querySelector("#ane-device").value, os = root.querySelector("#ane-os").value.trim();
-    var json = runCheck(path, device, os, root.getAttribute("data-lang"));
-    render(JSON.parse(json), json);
+    var combined = {tool: null, models: []}, todo = groups(files);
+    for (var i = 0; i < todo.length; i += 1) {
+      var data = await checkOne(todo[i], device, os);
+      if (data.usage_error) { render(data, JSON.stringify(data)); return; }
+      combined.tool = combined.tool || data.tool || null;
+      combined.models = combined.models.concat(data.models);
+    }
+    try {
+      render(combined, JSON.stringify(combined));
+    } catch (error) {
+      render({tool: combined.tool, models: todo.map(function (group) { return failedModel(group.name, error); })});
+    }
   }
 
   function ruleLink(rule) { return site + rule + "/"; }
@@ -142,8 +187,14 @@
       download.hidden = true;
       return;
     }
-    data.models.forEach(function (model) { report.appendChild(renderModel(model)); });
-    download.href = URL.createObjectURL(new Blob([json], {type: "application/json"}));
+    data.models.forEach(function (model) {
+      try {
+        report.appendChild(renderModel(model));
+      } catch (error) {
+        report.appendChild(renderModel(failedModel(model.path, error)));
+      }
+    });
+    download.href = URL.createObjectURL(new Blob([json || JSON.stringify(data)], {type: "application/json"}));
     download.hidden = false;
   }
 
@@ -160,6 +211,10 @@
     var s = model.summary;
     box.appendChild(el("p", {"class": "ane-summary"}, s.layers + " " + words.layers + " · " + s.flagged + " " + words.flagged +
                                                        " · " + s.switches + " " + words.switches));
+    if (s.risks && s.risks.warnings) {
+      box.appendChild(el("p", {"class": "ane-risks"},
+                         words.risks.replace("{n}", String(s.risks.warnings)).replace("{rules}", s.risks.rules.join(", "))));
+    }
     var strip = el("p", {"class": "ane-strip", "aria-label": words.segments});
     s.segments.forEach(function (segment) {
       var part = el("span", {"class": segment.ane ? "ane-strip__ane" : "ane-strip__other",
@@ -194,6 +249,13 @@
     return box;
   }
 
+  function shown(error) {
+    // The last resort: whatever failed, the report says so instead of staying on "Checking…".
+    var report = root.querySelector("#ane-report");
+    report.textContent = "";
+    report.appendChild(el("p", {"class": "ane-error"}, words.crashed + ": " + describe(error)));
+  }
+
   function init() {
     root = document.getElementById("ane-checker");
     if (!root) return;
@@ -201,8 +263,8 @@
     assets = root.getAttribute("data-assets");
     site = root.getAttribute("data-site");
     var file = root.querySelector("#ane-file"), folder = root.querySelector("#ane-folder"), drop = root.querySelector(".ane-checker__drop");
-    file.addEventListener("change", function () { check(Array.prototype.slice.call(file.files)); file.value = ""; });
-    folder.addEventListener("change", function () { check(Array.prototype.slice.call(folder.files)); folder.value = ""; });
+    file.addEventListener("change", function () { check(Array.prototype.slice.call(file.files)).catch(shown); file.value = ""; });
+    folder.addEventListener("change", function () { check(Array.prototype.slice.call(folder.files)).catch(shown); folder.value = ""; });
     drop.addEventListener("dragover", function (event) { event.preventDefault(); drop.classList.add("ane-checker__drop--over"); });
     drop.addEventListener("dragleave", function () { drop.classList.remove("ane-checker__drop--over"); });
     drop.addEventListener("drop", async function (event) {
@@ -214,7 +276,7 @@
         if (entry) await readEntry(entry, "", files);
       }
       if (!files.length) files = Array.prototype.slice.call(event.dataTransfer.files);
-      check(files);
+      check(files).catch(shown);
     });
     start().catch(function (error) { progress(0, words.failed + ": " + error.message); root.setAttribute("data-failed", "1"); });
   }

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, examples, generations, identifiers,
-               identity, languages, markup, observations, placeholders, references, schema, schema_line,
-               source_hosts, tags, tombstones, urls, vocabulary)
+from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, families,
+               generations, identifiers, identity, languages, markup, observations, placeholders, references, schema,
+               schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -26,10 +26,13 @@ CHECKS: tuple[Check, ...] = (
     markup.check,
     urls.check,
     source_hosts.check,
+    source_kinds.check,
     dates.check,
     confidence.check,
+    evidence.check,
     tags.check,
     identifiers.check,
+    families.check,
     conditions.check,
     applicability.check,
     generations.check,
@@ -39,6 +42,7 @@ CHECKS: tuple[Check, ...] = (
     schema_line.check,
     canonical_form.check,
     tombstones.check,
+    topics.check,
 )
 
 
@@ -47,5 +51,17 @@ def lint(kb: KB, checks: Iterable[Check] = CHECKS) -> list[Problem]:
     ctx = Context(kb)
     problems = list(kb.problems)
     for run in checks:
-        problems.extend(run(ctx))
+        try:
+            problems.extend(run(ctx))
+        except Exception as exc:  # a check that meets data of a type it does not expect must not end the run
+            problems.append(_stopped(run, exc, problems))
     return sorted(set(problems), key=lambda p: (p.path, p.line, p.col, p.check, p.message))
+
+
+def _stopped(run: Check, exc: Exception, found: list[Problem]) -> Problem:
+    """One line for a check that stopped: at the first problem found so far (most likely its cause)."""
+    name = run.__module__.rsplit(".", 1)[-1].replace("_", "-")
+    first = min((p for p in found if not p.warning), default=None)
+    where = (first.path, first.line, first.col) if first else ("kb", 1, 1)
+    return Problem(*where, name, f"this check stopped on a value of an unexpected type ({type(exc).__name__}); "
+                                 "fix the other problems and run it again")

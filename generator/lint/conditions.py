@@ -55,19 +55,20 @@ def _leaf(ctx: Context, entry: Entry, leaf: dict[str, Any], at: tuple[Any, ...])
 
 def _value(entry: Entry, name: str, param: dict[str, Any], op: str, value: Any, at: tuple[Any, ...]) -> Iterator[Problem]:
     ptype = param["type"]
-    if op in _ORDERING and ptype in ("string", "bool"):
+    if op in _ORDERING and ptype in ("string", "string_list", "bool"):
         yield entry.problem(NAME, f"'{op}' compares numbers, but '{name}' is a {ptype}; use eq, ne or in", at)
         return
     for item in value if op == "in" else [value]:
         if not fits_type(ptype, item, element=True):
             yield entry.problem(NAME, f"{item!r} does not fit '{name}', which takes {_describe(ptype)}", at)
-        elif ptype == "string" and param.get("values") and item not in param["values"]:
+        elif ptype in ("string", "string_list") and param.get("values") and item not in param["values"]:
             yield entry.problem(NAME, f"{item!r} is not a value of '{name}'; allowed: {', '.join(param['values'])}", at)
 
 
 def _describe(ptype: str) -> str:
     return {"int": "a whole number", "number": "a number", "int_list": "whole numbers (a list, compared element by element)",
             "number_list": "numbers (a list, compared element by element)", "string": "a string",
+            "string_list": "strings (a list, compared element by element)",
             "bool": "true or false"}[ptype]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ..kb import Entry
 from ..problems import Problem
 from .context import Context
 
@@ -17,7 +16,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.valid_records():
         level = entry.data["confidence"]
         rule = (levels.get(level) or {}).get("requires") or {}
-        reason = unmet(rule, entry.data["sources"])
+        reason = unmet(rule, entry.data["sources"], entry.kind)
         if reason:
             yield entry.problem(NAME, f"'{level}' needs {reason}", ("confidence",))
         disputes = entry.data.get("disputes")
@@ -28,20 +27,28 @@ def check(ctx: Context) -> Iterator[Problem]:
                                 ("confidence",), warning=True)
 
 
-def unmet(rule: dict[str, Any], sources: list[dict[str, Any]]) -> str | None:
-    """What the sources lack to satisfy `rule`, or None when they satisfy it."""
+def unmet(rule: dict[str, Any], sources: list[dict[str, Any]], record_kind: str = "") -> str | None:
+    """What the sources lack to satisfy `rule` in a record of `record_kind`, or None when they satisfy it."""
     kinds = rule.get("any_kind")
     minimum = rule.get("min_sources")
     if not kinds and not minimum:
         return None
-    if kinds and any(s.get("kind") in kinds for s in sources):
+    limited = rule.get("figures_only") or {}
+    excluded = set() if record_kind in limited.get("records", ()) else set(limited.get("kinds", ()))
+    counted = [k for k in kinds or () if k not in excluded]
+    if counted and any(s.get("kind") in counted for s in sources):
         return None
     if minimum and len(sources) >= minimum:
         return None
     parts = []
     if kinds:
-        parts.append(f"a source of kind {', '.join(kinds)}")
+        parts.append(f"a source of kind {', '.join(counted)}")
     if minimum:
         parts.append(f"at least {minimum} sources")
     have = ", ".join(sorted({str(s.get('kind')) for s in sources})) or "none"
-    return " or ".join(parts) + f" (has: {have})"
+    why = ""
+    if excluded & {s.get("kind") for s in sources}:
+        records = " and ".join(limited["records"])
+        why = (f"; a {', '.join(sorted(excluded))} source confirms only the figures it states in {records} records, "
+               "not a behaviour")
+    return " or ".join(parts) + f" (has: {have}{why})"

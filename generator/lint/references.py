@@ -53,7 +53,7 @@ def resolve_reference(ctx: Context, entry: Entry, path: tuple[Any, ...], ref: st
 
 def _observation_sources(ctx: Context, entry: Entry) -> Iterator[Problem]:
     """An observation's `source` must be one of the URLs the record cites."""
-    urls = {s.get("url") for s in entry.data.get("sources") or [] if isinstance(s, dict)}
+    urls = _urls(entry.data.get("sources"))
     for path, value in ctx.flat(entry):
         if len(path) >= 2 and path[-1] == "source" and isinstance(value, str) and "observed_on" in path:
             cited = urls | _dispute_urls(entry, path)
@@ -64,6 +64,11 @@ def _observation_sources(ctx: Context, entry: Entry) -> Iterator[Problem]:
 def _dispute_urls(entry: Entry, path: tuple[Any, ...]) -> set[str]:
     if len(path) > 2 and path[0] == "disputes" and isinstance(path[1], int):
         disputes = entry.data.get("disputes") or []
-        if path[1] < len(disputes) and isinstance(disputes[path[1]], dict):
-            return {s.get("url") for s in disputes[path[1]].get("sources") or [] if isinstance(s, dict)}
+        if isinstance(disputes, list) and path[1] < len(disputes) and isinstance(disputes[path[1]], dict):
+            return _urls(disputes[path[1]].get("sources"))
     return set()
+
+
+def _urls(sources: Any) -> set[str]:
+    """The URLs of a `sources` list; anything else (a wrong type, reported by the schema check) has none."""
+    return {s.get("url") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else set()

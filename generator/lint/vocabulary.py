@@ -21,8 +21,8 @@ def check(ctx: Context) -> Iterator[Problem]:
         if is_model != ("model" in extract):
             want = "extract.model" if is_model else "extract.neuralnetwork or extract.mlprogram"
             yield entry.problem(NAME, f"a {'model' if is_model else 'op'}-level parameter is read through {want}", ("extract",))
-        if data.get("values") and data.get("type") != "string":
-            yield entry.problem(NAME, "'values' lists allowed strings, so the type must be string", ("values",))
+        if data.get("values") and data.get("type") not in ("string", "string_list"):
+            yield entry.problem(NAME, "'values' lists allowed strings, so the type must be string or string_list", ("values",))
     if ctx.generations and sorted(ctx.generations) != list(range(1, len(ctx.generations) + 1)):
         gens = ctx.kb.vocab["ane-generations"]
         yield gens.problem(NAME, "generations must be numbered 1, 2, 3, ... without gaps", ("generations",))

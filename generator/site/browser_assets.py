@@ -21,6 +21,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+from ..export import per_kind
 from .generate import ROOT
 
 LOCK = ROOT / "browser-assets.lock.json"
@@ -101,6 +102,8 @@ def python_bundle(kb_json: Path) -> bytes:
         for path in sorted([*SOURCE.rglob("*.py"), *SOURCE.rglob("*.lark")]):
             bundle.write(path, Path("ane_kb") / path.relative_to(SOURCE))
         bundle.write(kb_json, "ane_kb/data/kb.json")
+        for name, text in per_kind(json.loads(kb_json.read_text(encoding="utf-8"))).items():
+            bundle.writestr(f"ane_kb/data/kinds/{name}", text)  # the package reads its data per kind
         proto = coreml_proto_dir()
         bundle.writestr("ane_kb_coreml_proto/__init__.py", "")
         for path in sorted(proto.glob("*_pb2.py")):

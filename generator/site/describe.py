@@ -97,7 +97,7 @@ def effect(value: Effect | None, lang: str) -> str:
     if value is None:
         return ""
     text = EFFECTS[lang].get(value.kind, value.kind)
-    if value.to:
+    if value.to and value.kind != "prefers-cpu":
         targets = (" / " if lang == "zh" else " or ").join(TARGETS[lang].get(t, t) for t in value.to)
         text += f" {W[lang]['to']} {targets}" if lang == "en" else f"，{W[lang]['to']} {targets}"
     if value.whole_model:

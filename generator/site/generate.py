@@ -8,7 +8,7 @@ from pathlib import Path
 from ane_kb import KnowledgeBase
 from ane_kb.langs import LANGS
 
-from . import check_examples, history_pages, index_pages, other_pages
+from . import ane_devices, check_examples, history_pages, index_pages, other_pages, support_grid
 from .record_pages import RecordPage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +42,11 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
             _write(out / kind / "index.md", index_pages.kind_index(kb, kind, lang, labels))
         _write(out / "index.md", other_pages.home(kb, lang, labels))
         _write(out / "confidence.md", other_pages.confidence_page(kb, lang, labels))
+        _write(out / "ane-devices.md", ane_devices.page(kb, lang))
+        _write(out / "support" / "index.md", support_grid.index_page(kb, lang, labels))
+        for family in support_grid.families(kb):
+            _write(out / "support" / f"{family}.md", support_grid.family_page(kb, family, lang, labels))
+        _write(out / "coverage" / "index.md", other_pages.coverage_page(kb, lang, labels))
         for name, text in other_pages.tag_pages(kb, lang).items():
             _write(out / "tags" / f"{name}.md", text)
         _write(out / "glossary.md", other_pages.glossary_page(kb, lang))

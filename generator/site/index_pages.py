@@ -92,11 +92,17 @@ def _rule_rows(kb: KnowledgeBase, lang: str, labels: dict[str, str], kind: str) 
     return headers, rows
 
 
+def basics(kb: KnowledgeBase) -> list[Record]:
+    """The how-tos the vocabulary lists for newcomers, in its order."""
+    return [kb.howtos[ref] for ref in kb.vocab.get("howto_basics", []) if ref in kb.howtos]
+
+
 def _plain_rows(kb: KnowledgeBase, lang: str, labels: dict[str, str], kind: str) -> tuple[list[tuple[str, str]], list[list[Cell]]]:
     w = W[lang]
     collection = kb.anecdotes if kind == "anecdote" else kb.howtos
+    skip = {rec.ref for rec in basics(kb)} if kind == "howto" else set()
     rows = []
-    for rec in collection:
+    for rec in (r for r in collection if r.ref not in skip):
         extra = getattr(rec, "reported", None) if kind == "anecdote" else getattr(rec, "topic", "")
         rows.append([_title(rec, lang), _cell(extra or "—"), _cell(rec.summary.text(lang)), _confidence(rec, labels)])
     second = w["reported"] if kind == "anecdote" else w["topic"]
@@ -112,7 +118,19 @@ ROWS: dict[str, Callable[..., tuple[list[tuple[str, str]], list[list[Cell]]]]] =
 }
 
 
+LEVELS = {"en": ("The basics", "Advanced", "Start here: what the Neural Engine is, how a model gets onto it and how "
+                                         "to tell whether it did."),
+          "zh": ("入门", "进阶", "从这里开始：神经引擎是什么，模型如何在它上面运行，以及怎样判断模型是否真的用上了它。")}
+
+
 def kind_index(kb: KnowledgeBase, kind: str, lang: str, labels: dict[str, str]) -> str:
     headers, rows = ROWS[kind](kb, lang, labels)
-    return "\n".join([f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], "",
-                      _html_table(headers, rows, lang, kind), ""])
+    out = [f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], ""]
+    if kind == "howto" and basics(kb):
+        first, rest, intro = LEVELS[lang]
+        items = "".join(f'<li><a href="{escape_html(rec.id)}/">{escape_html(rec.title.text(lang))}</a> '
+                        f'{badge(rec.confidence, labels[rec.confidence])}<br>{escape_html(rec.summary.text(lang))}</li>'
+                        for rec in basics(kb))
+        out += [f"## {first}", "", f"<p>{escape_html(intro)}</p>", "", f'<ol class="ane-basics">{items}</ol>', "",
+                f"## {rest}", ""]
+    return "\n".join(out + [_html_table(headers, rows, lang, kind), ""])

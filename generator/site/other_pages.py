@@ -9,7 +9,7 @@ from ane_kb import KnowledgeBase
 
 from ..readme_counts import KINDS, LEVELS
 from .record_pages import badge, link
-from .safe_markdown import escape_inline
+from .safe_markdown import escape_html, escape_inline
 from .words import KIND_NAMES, W
 
 
@@ -34,6 +34,44 @@ English and Chinese. {search_hint}
 }
 
 
+START = {
+    "en": {"check": "Check your model", "check_note": "in your browser; nothing is uploaded",
+           "cli": "or from the command line", "find": "Find your device", "show": "Show",
+           "placeholder": "iPhone 12 Pro, MacBook Air (M2), iPhone13,3 …", "questions": "Questions people ask",
+           "q": [("Which devices have an ANE, and of which generation?", "ane-devices.md"),
+                 ("Can my model run on the ANE?", "browser.md"),
+                 ("Which ops fall back on my chip's Neural Engine?", "support/index.md")],
+           "counts": "What the knowledge base holds"},
+    "zh": {"check": "检查你的模型", "check_note": "在浏览器中进行，模型不会上传", "cli": "或者使用命令行",
+           "find": "查找你的设备", "show": "查看", "placeholder": "iPhone 12 Pro、MacBook Air (M2)、iPhone13,3……",
+           "questions": "常见问题",
+           "q": [("哪些设备有神经引擎？是第几代？", "ane-devices.md"),
+                 ("我的模型能在神经引擎上运行吗？", "browser.md"),
+                 ("在我的芯片的神经引擎上，哪些算子会回退？", "support/index.md")],
+           "counts": "知识库收录的内容"},
+}
+
+
+def start_block(kb: KnowledgeBase, lang: str) -> list[str]:
+    """The home page's entry points: the checker, a device box, and the questions people ask."""
+    w = START[lang]
+    devices = sorted(kb.devices, key=lambda d: (d.name.lower(), d.year))
+    options = "".join(f'<option value="{escape_html(f"{d.name} ({d.year})")}" data-href="device/{escape_html(d.id)}/">'
+                      for d in devices)
+    html = (f'<div class="ane-start">'
+            f'<p><a class="md-button md-button--primary ane-start__check" href="browser/">{escape_html(w["check"])}</a> '
+            f'<span class="ane-start__note">{escape_html(w["check_note"])} · <a href="check/">{escape_html(w["cli"])}</a>'
+            f'</span></p>'
+            f'<form class="ane-device-box" action="device/" method="get" role="search">'
+            f'<label for="ane-device-box">{escape_html(w["find"])}</label> '
+            f'<input id="ane-device-box" name="q" type="search" list="ane-device-names" autocomplete="off" '
+            f'placeholder="{escape_html(w["placeholder"])}"> '
+            f'<button class="md-button" type="submit">{escape_html(w["show"])}</button>'
+            f'<datalist id="ane-device-names">{options}</datalist></form></div>')
+    questions = [f"- [{question}]({target})" for question, target in w["q"]]
+    return [html, "", f"## {w['questions']}", "", *questions, "", f"## {w['counts']}", ""]
+
+
 def home(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
     w = W[lang]
     counts = {kind: Counter(r.confidence for r in kb if r.kind == kind) for kind in KINDS}
@@ -43,7 +81,8 @@ def home(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
     total = [f"**{w['all']}**"] + [str(sum(c.get(lv, 0) for c in counts.values())) for lv in LEVELS] + [str(len(kb))]
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     table += ["| " + " | ".join(row) + " |" for row in rows + [total]]
-    return HOME[lang].format(search_hint=w["search_hint"]) + "\n" + "\n".join(table) + "\n"
+    return (HOME[lang].format(search_hint=w["search_hint"]) + "\n" + "\n".join(start_block(kb, lang))
+            + "\n" + "\n".join(table) + "\n")
 
 
 def confidence_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
@@ -62,6 +101,17 @@ def confidence_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str
 
 
 def _requirement(requires: dict[str, Any], lang: str) -> str:
+    text = _sources_needed(requires, lang)
+    limited = requires.get("figures_only")
+    if limited:
+        kinds = ", ".join(f"`{k}`" for k in limited["kinds"])
+        records = ", ".join(f"`{k}`" for k in limited["records"])
+        text += (f" A {kinds} source counts only in {records} records: it confirms the figures it states, not a behaviour."
+                 if lang == "en" else f"{kinds} 类来源只在 {records} 记录中算数：它能证实其中写明的数字，但不能证实行为。")
+    return text
+
+
+def _sources_needed(requires: dict[str, Any], lang: str) -> str:
     kinds = ", ".join(f"`{k}`" for k in requires.get("any_kind", []))
     minimum = requires.get("min_sources")
     if requires.get("disputes"):
@@ -73,6 +123,28 @@ def _requirement(requires: dict[str, Any], lang: str) -> str:
     if kinds:
         return f"Needs a source of kind {kinds}." if lang == "en" else f"需要至少一个 {kinds} 类来源。"
     return "Any source will do." if lang == "en" else "任何来源均可。"
+
+
+COVERAGE = {
+    "en": ("Coverage", "The questions people bring to the knowledge base, and the records that answer each one. "
+                       "Every topic here has at least one record; the linter fails when one has none."),
+    "zh": ("覆盖范围", "读者常带着这些问题来查阅本知识库，下面列出回答每个问题的记录。这里的每个主题都至少有一条记录，"
+                     "若某个主题没有记录，校验工具会报错。"),
+}
+
+
+def coverage_page(kb: KnowledgeBase, lang: str, labels: dict[str, str]) -> str:
+    """Topics (kb/_vocab/topics.yaml) with their records; written as coverage/index.md."""
+    title, intro = COVERAGE[lang]
+    topics: dict[str, Any] = kb.vocab.get("topics", {})
+    rows = []
+    for topic in sorted(topics.values(), key=lambda t: t["label"][lang].lower()):
+        records = [kb.record(ref) for ref in topic["records"]]
+        cells = "<br>".join(f"{link(r.ref, r.title.text(lang))} {badge(r.confidence, labels[r.confidence])}" for r in records)
+        label = escape_inline(topic["label"][lang])
+        rows.append("| " + " | ".join(cell.replace("|", "\\|") for cell in (label, cells)) + " |")
+    head = "| " + (" | ".join(["Topic", "Records"]) if lang == "en" else "主题 | 记录") + " |"
+    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|", *rows, ""])
 
 
 def tag_pages(kb: KnowledgeBase, lang: str) -> dict[str, str]:
@@ -129,7 +201,7 @@ def generations_section(kb: KnowledgeBase, lang: str) -> list[str]:
         if chip.ane is not None:
             by_gen.setdefault(chip.ane.generation, []).append(f"[{escape_inline(chip.title.text(lang))}](chip/{chip.id}.md)")
     disputed = " （有争议）" if lang == "zh" else " (disputed)"
-    rows = [f"| {n} | {escape_inline(g['label'][lang])}{disputed if g.get('disputes') else ''} | "
+    rows = [f"| {n} | <a id=\"ane-generation-{n}\"></a>{escape_inline(g['label'][lang])}{disputed if g.get('disputes') else ''} | "
             f"{', '.join(by_gen.get(int(n), []))} | {g.get('compile_target', '—')} |"
             for n, g in sorted(kb.vocab["ane_generations"].items(), key=lambda i: int(i[0]))]
     return [title, "", intro, "", f"| {' | '.join(head)} |", "|---|---|---|---|", *rows, ""]

@@ -5,18 +5,10 @@ from __future__ import annotations
 from ane_kb import KnowledgeBase
 from ane_kb.records import Anecdote, Chip, Device, HowTo, Precision, Record, Rule, Source
 
-from . import describe
+from . import describe, device_sections
+from .links import badge, link
 from .safe_markdown import escape_html, escape_inline, escape_prose
 from .words import DEVICE_TYPES, KIND_ONE, W
-
-
-def badge(level: str, label: str) -> str:
-    return f'<span class="ane-badge ane-badge--{escape_html(level)}">{escape_html(label)}</span>'
-
-
-def link(ref: str, title: str) -> str:
-    kind, _, record_id = ref.partition("/")
-    return f"[{escape_inline(title)}](../{kind}/{record_id}.md)"
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -73,15 +65,15 @@ class RecordPage:
         rows = [[w["family"], chip.family], [w["year"], str(chip.year or "—")],
                 [w["has_ane"], w["yes"] if chip.has_ane else w["no"]]]
         if chip.ane:
-            rows += [[w["cores"], str(chip.ane.cores)], [w["generation"], str(chip.ane.generation)],
-                     [w["usable"], w["yes"] if chip.ane.coreml_usable else w["no"]]]
+            rows += device_sections.engine_rows((chip,), self.kb, lang, chip.coreml_can_use_ane)
         out = _table(["", ""], rows)
         if chip.peak_ops:
             out += [f"## {w['peak']}", ""]
             for peak in chip.peak_ops:
                 note = f" — {escape_inline(peak.note.text(lang))}" if peak.note else ""
                 cited = ", ".join(f"[{escape_inline(s.title)}]({s.url})" for s in peak.sources)
-                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: `{peak.basis}`){note} — {cited}")
+                inferred = f", {w['inferred']}" if peak.evidence == "inferred" else ""
+                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: `{peak.basis}`{inferred}){note} — {cited}")
             out.append("")
         if chip.same_engine_as:
             out += [f"## {w['same_engine']}", ""]
@@ -90,20 +82,23 @@ class RecordPage:
         devices = [d for d in self.kb.devices if chip.ref in d.chip_refs]
         if devices:
             out += [f"## {w['devices']}", ""] + [f"- {link(d.ref, f'{d.name} ({d.year})')}" for d in devices] + [""]
-        return out
+        return out + device_sections.chip_rules(self.kb, chip, lang, self.labels)
 
     def _device(self, device: Device) -> list[str]:
         w = self.w
         chips = ", ".join(link(ref, self.chip_names.get(ref, ref)) for ref in device.chip_refs)
+        usable = self.kb.coreml_can_use_ane(device)
         rows = [[w["year"], str(device.year)], [w["type"], DEVICE_TYPES[self.lang].get(device.device_type, device.device_type)],
-                [w["chips"], chips],
-                [w["has_ane"], w["yes"] if device.has_ane else w["no"]],
+                [w["chips"], chips], [w["has_ane"], w["yes"] if device.has_ane else w["no"]],
                 [w["third_party"], w["yes"] if device.runs_third_party_coreml else w["no"]],
-                [w["usable"], w["yes"] if self.kb.coreml_can_use_ane(device) else w["no"]]]
+                *device_sections.engine_rows(device.chips, self.kb, self.lang, usable),
+                *device_sections.identity_rows(device, self.lang)]
         out = _table(["", ""], rows)
         if device.aliases:
             out += ["*" + ", ".join(escape_inline(a) for a in device.aliases) + "*", ""]
-        return out
+        if usable:
+            out += device_sections.check_button(device, self.lang)
+        return out + device_sections.device_rules(self.kb, device, self.lang, self.labels)
 
     def _rule(self, rule: Rule) -> list[str]:
         w, lang = self.w, self.lang

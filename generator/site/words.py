@@ -49,6 +49,7 @@ W = {
         "usable": "Core ML can use the ANE", "yes": "yes", "no": "no", "chips": "Chips", "type": "Type",
         "effect_col": "Effect", "applicability": "Applicability", "devices": "Devices with this chip",
         "peak": "Rated operations per second", "basis": "basis", "same_engine": "Same Neural Engine as",
+        "inferred": "inferred, not stated by a source",
         "generation": "ANE generation", "has_ane": "Has a Neural Engine", "third_party": "Runs third-party Core ML apps",
         "thresholds": "Thresholds", "symptoms": "Symptoms", "storage": "Storage precision",
         "compute": "Compute precision", "unit": "Compute unit", "steps": "Steps", "topic": "Topic",
@@ -74,6 +75,7 @@ W = {
         "usable": "Core ML 可用神经引擎", "yes": "是", "no": "否", "chips": "芯片", "type": "类型",
         "effect_col": "影响", "applicability": "适用范围", "devices": "搭载此芯片的设备",
         "peak": "标称每秒运算次数", "basis": "口径", "same_engine": "与之相同的神经引擎",
+        "inferred": "系推断，并非来源明言",
         "generation": "神经引擎代际", "has_ane": "配备神经引擎", "third_party": "可运行第三方 Core ML 应用",
         "thresholds": "阈值", "symptoms": "症状", "storage": "存储精度",
         "compute": "计算精度", "unit": "计算单元", "steps": "步骤", "topic": "主题",
@@ -88,9 +90,11 @@ W = {
 }
 EFFECTS = {
     "en": {"falls-back": "falls back", "may-fall-back": "may fall back", "runs-on-ane": "runs on the ANE",
-           "slows-on-ane": "runs on the ANE with overhead", "loses-precision": "loses precision", "fails-to-compile": "fails to compile"},
+           "slows-on-ane": "runs on the ANE with overhead", "loses-precision": "loses precision", "fails-to-compile": "fails to compile",
+           "prefers-cpu": "the scheduler may prefer the CPU (a cost-model choice, not a restriction)"},
     "zh": {"falls-back": "回退", "may-fall-back": "可能回退", "runs-on-ane": "可在神经引擎上运行",
-           "slows-on-ane": "可在神经引擎上运行，但有额外开销", "loses-precision": "损失精度", "fails-to-compile": "编译失败"},
+           "slows-on-ane": "可在神经引擎上运行，但有额外开销", "loses-precision": "损失精度", "fails-to-compile": "编译失败",
+           "prefers-cpu": "调度器可能优先选择 CPU（出于代价估算，并非限制）"},
 }
 TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown unit"},
            "zh": {"cpu": "CPU", "gpu": "GPU", "unknown": "未知的计算单元"}}

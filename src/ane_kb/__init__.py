@@ -5,19 +5,19 @@
     >>> [chip.id for chip in device.chips]
     ['a14']
 
-Everything loads lazily from the packaged kb.json on first use, with the standard library only.
+Everything loads lazily from the packaged export on first use, one record kind at a time, with the
+standard library only.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import TYPE_CHECKING, Any
-
 from .errors import AmbiguousNameError, DataError, MovedRecordWarning, UnknownIdError
 from .knowledge import KnowledgeBase, load
-from .render import render_condition
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from .collection import Collection
     from .device_lookup import DeviceCollection
     from .matching import RuleCollection
@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     howtos: Collection[HowTo]
     data_version: str
 
+    from .render import render_condition
+
 __version__ = "0.1.0"
 __all__ = ["AmbiguousNameError", "DataError", "KnowledgeBase", "MovedRecordWarning", "UnknownIdError", "anecdotes", "chips",
            "coreml_can_use_ane", "data_version", "default", "devices", "howtos", "load", "precision",
@@ -39,10 +41,14 @@ __all__ = ["AmbiguousNameError", "DataError", "KnowledgeBase", "MovedRecordWarni
 _LAZY = ("rules", "precision", "chips", "devices", "anecdotes", "howtos", "data_version")
 
 
-@cache
+_DEFAULT: list[KnowledgeBase] = []
+
+
 def default() -> KnowledgeBase:
-    """The knowledge base of the packaged kb.json, loaded once."""
-    return load()
+    """The knowledge base of the packaged export, loaded once."""
+    if not _DEFAULT:
+        _DEFAULT.append(load())
+    return _DEFAULT[0]
 
 
 def coreml_can_use_ane(device_or_chip: Any) -> bool:
@@ -53,4 +59,8 @@ def coreml_can_use_ane(device_or_chip: Any) -> bool:
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(default(), name)
+    if name == "render_condition":
+        from .render import render_condition
+
+        return render_condition
     raise AttributeError(f"module 'ane_kb' has no attribute {name!r}")

@@ -54,6 +54,7 @@ def _rule_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     effect = data.get("effect")
     return {
         "scope": data.get("scope", "op"),
+        "family": data.get("family"),
         "identifiers": {fmt: tuple(ops) for fmt, ops in data.get("identifiers", {}).items()},
         "condition": data.get("condition"),
         "effect": r.Effect(effect["kind"], tuple(effect.get("to", ())), bool(effect.get("whole_model"))) if effect else None,
@@ -72,7 +73,8 @@ def _chip(data: Mapping[str, Any]) -> dict[str, Any]:
         "family": data["family"], "year": data.get("year"), "has_ane": data["has_ane"],
         "ane": r.Ane(ane["cores"], ane["generation"], ane["coreml_usable"], ane.get("instances"),
                      ane.get("compile_target"), dict(ane.get("coreml_usable_from", {}))) if ane else None,
-        "peak_ops": tuple(r.PeakOps(p["value"], p["unit"], p["basis"], sources(p["sources"]), text(p.get("note")))
+        "peak_ops": tuple(r.PeakOps(p["value"], p["unit"], p["basis"], sources(p["sources"]), text(p.get("note")),
+                                    p.get("evidence"))
                           for p in data.get("peak_ops", ())),
         "same_engine_as": tuple((s["chip"], s["confidence"]) for s in data.get("same_engine_as", ())),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -12,8 +13,11 @@ from . import __version__
 from .errors import AmbiguousNameError, DataError, UnknownIdError
 from .knowledge import KnowledgeBase, load
 from .records import Record, Rule
+from .device_rules import for_device
+from .device_text import device_facts, device_rules_text
 from .text_output import device_text, record_text, rules_table
 
+PIPE_CLOSED = 128 + 13  # what a shell reports for a tool killed by SIGPIPE
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
 
 
@@ -54,14 +58,15 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--device", help="a device name (with or without its year) or a chip id")
     check.add_argument("--os", help="a platform and version, e.g. ios17.4 or macos15")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
+    check.add_argument("--verbose", action="store_true", help="list every op a rule could not be evaluated for, and restrictions lifted on the target's engine")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
-    check.add_argument("--verbose", action="store_true", help="also report restrictions lifted on the target's engine")
     check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
 
 
 def _check(args: argparse.Namespace) -> int:
     from .check import TargetError, check_models
+    from .check.printable import printable
     from .check.proto import ProtoUnavailable, modules
     from .check.text_report import report_text
 
@@ -86,10 +91,10 @@ def _check(args: argparse.Namespace) -> int:
 
         print(json.dumps(to_sarif(report, kb, args.lang), ensure_ascii=False, indent=2))
     else:
-        print(report_text(report, args.lang))
+        print(report_text(report, args.lang, args.verbose, args.fail_on))
     for model in report.models:
         if model.error:
-            print(f"ane-kb: error: {model.path}: {model.error}", file=sys.stderr)
+            print(printable(f"ane-kb: error: {model.path}: {model.error}"), file=sys.stderr)
     return report.exit_code(args.fail_on)
 
 
@@ -124,7 +129,11 @@ def _device(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
     data = {"device": found.ref, "name": found.name, "year": found.year, "chips": list(found.chip_refs),
             "has_ane": found.has_ane, "runs_third_party_coreml": found.runs_third_party_coreml,
             "coreml_can_use_ane": usable, "docs": found.url(args.lang)}
-    return data, device_text(found, usable, args.lang)
+    data.update(device_facts(kb, found))
+    applicable = for_device(kb, found)
+    data["rules"] = [{"rule": a.rule.ref, "effect": a.effect, "confidence": a.rule.confidence, "chips": list(a.chips),
+                      "persistence": a.persistence.state if a.persistence else None} for a in applicable]
+    return data, device_text(found, usable, args.lang) + "\n" + device_rules_text(kb, found, applicable, args.lang)
 
 
 COMMANDS: dict[str, Callable[[KnowledgeBase, argparse.Namespace], tuple[Any, str]]] = {
@@ -132,6 +141,28 @@ COMMANDS: dict[str, Callable[[KnowledgeBase, argparse.Namespace], tuple[Any, str
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command's exit code. A reader that goes away (`ane-kb check m --format json | head`) ends the run
+    quietly, as a killed-by-SIGPIPE tool would: no traceback, exit 141."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence(sys.stdout)
+        return PIPE_CLOSED
+    return code
+
+
+def _silence(stream: Any) -> None:
+    """Point a closed stream at /dev/null, so that Python's flush at exit does not complain about it again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         args = parser().parse_args(argv)
         if args.version:

@@ -2,36 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
 from .errors import MovedRecordWarning, UnknownIdError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from typing import Any, Generic, TypeVar
+
     from .records import Record
 
-R = TypeVar("R", bound="Record")
+    R = TypeVar("R", bound="Record")
+    Stones = Mapping[str, Mapping[str, Any]]
+
+    class _Generic(Generic[R]):
+        pass
+else:
+    R = None
+
+    class _Generic:
+        """Stands in for typing.Generic at run time, so that importing the package does not import typing."""
+
+        def __class_getitem__(cls, item):
+            return cls
 
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
 FORMATS = ("neuralnetwork", "mlprogram", "coreai")
 
 
-class Collection(Generic[R]):
+class Collection(_Generic[R]):
     """Records of one kind in a stable order (by id). Index by id or by kind/id.
 
     Records are built from the export when first touched (`make`), so counting or looking up one record
     does not build all of them."""
 
     def __init__(self, kind: str, ids: Iterable[str], make: Callable[[str], Any],
-                 tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+                 tombstones: Stones | Callable[[], Stones] | None = None,
                  redirect: Callable[[str], Any] | None = None) -> None:
         self.kind = kind
         self._ids = sorted(ids)
         self._known = frozenset(self._ids)
         self._make = make
-        self._tombstones = {ref.split("/", 1)[1]: stone for ref, stone in (tombstones or {}).items()
-                            if ref.startswith(kind + "/")}
+        self._stones = tombstones
+        self._own_stones: dict[str, Mapping[str, Any]] | None = None
         self._redirect = redirect
+
+    @property
+    def _tombstones(self) -> dict[str, Mapping[str, Any]]:
+        """This kind's tombstones by id, read on the first look-up of an id that is not there."""
+        if self._own_stones is None:
+            stones = self._stones() if callable(self._stones) else self._stones
+            self._own_stones = {ref.split("/", 1)[1]: stone for ref, stone in (stones or {}).items()
+                                if ref.startswith(self.kind + "/")}
+        return self._own_stones
 
     def __len__(self) -> int:
         return len(self._ids)

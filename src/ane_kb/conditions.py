@@ -113,7 +113,7 @@ def leaves(condition: Condition | None) -> list[Condition]:
     return [condition]
 
 
-PARAM_TYPES = ("int", "number", "int_list", "number_list", "string", "bool")
+PARAM_TYPES = ("int", "number", "int_list", "number_list", "string", "string_list", "bool")
 
 
 def fits_type(param_type: str, value: Any, *, element: bool = False) -> bool:

@@ -25,7 +25,7 @@ def normalise(name: str) -> str:
 
 class DeviceCollection(Collection["Device"]):
     def __init__(self, ids: list[str], make: Callable[[str], Any],
-                 tombstones: Mapping[str, Mapping[str, Any]] | None = None,
+                 tombstones: Mapping[str, Mapping[str, Any]] | Callable[[], Mapping[str, Mapping[str, Any]]] | None = None,
                  redirect: Callable[[str], Any] | None = None) -> None:
         super().__init__("device", ids, make, tombstones, redirect)
         self._exact: dict[str, list[Device]] = {}

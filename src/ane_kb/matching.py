@@ -2,52 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, NamedTuple
-
 from .collection import FORMATS, Collection
-from .conditions import Evaluator, Outcome, compile_condition, fits_type, leaves
-from .persistence import Persistence, assess
-from .platforms import in_range, parse_os
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    from .conditions import Evaluator
     from .knowledge import KnowledgeBase
+    from .match import Match as Match
+    from .persistence import Persistence
     from .records import Chip, Rule
 
 
-class Match(NamedTuple):
-    """A rule whose condition held (`certain`) or could not be decided (`unknown` clauses).
+def __getattr__(name: str) -> Any:
+    # Match lives in its own module, imported with the first match, so counting rules stays cheap.
+    if name == "Match":
+        from .match import Match
 
-    `persistence` is the persistence policy's answer for the target chip (None without a chip, or when the
-    record observed nothing by generation): see `ane_kb.persistence`."""
-
-    rule: Rule
-    outcome: Outcome
-    os_note: str | None = None
-    persistence: Persistence | None = None
-
-    @property
-    def certain(self) -> bool:
-        return self.outcome.value is True
-
-    @property
-    def lifted(self) -> bool:
-        return self.persistence is not None and self.persistence.lifted
-
-    @property
-    def fired(self) -> tuple[str, ...]:
-        return self.outcome.fired
-
-    @property
-    def unknown(self) -> tuple[str, ...]:
-        return self.outcome.unknown
+        return Match
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class RuleCollection(Collection["Rule"]):
     """Rules with look-ups by op and parameters."""
 
     def __init__(self, kind: str, ids: list[str], kb: KnowledgeBase,
-                 tombstones: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+                 tombstones: Mapping[str, Mapping[str, Any]] | Callable[[], Mapping[str, Mapping[str, Any]]] | None = None,
+                 ) -> None:
         super().__init__(kind, ids, kb.record, tombstones, kb.record)
         self._kb = kb
         self._candidates: dict[tuple[str, str, str | None, bool], list[Rule]] = {}
@@ -91,17 +74,24 @@ class RuleCollection(Collection["Rule"]):
         return self._candidates[key]
 
     def _compiled(self, rule: Rule) -> Evaluator:
+        from .conditions import compile_condition
+
         if rule.ref not in self._evaluators:
             self._evaluators[rule.ref] = compile_condition(rule.condition)
         return self._evaluators[rule.ref]
 
     def parameters_for(self, fmt: str, op: str, named_only: bool = False) -> frozenset[str]:
         """The parameters the conditions of the rules that could match `op` read."""
+        from .conditions import leaves
+
         return frozenset(leaf["param"] for rule in self._rules_for("op", fmt, op, named_only)
                          for leaf in leaves(rule.condition))
 
     def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any], chip: str | None,
                os: str | None, named_only: bool = False, validate: bool = True, include_lifted: bool = False) -> list[Match]:
+        from .match import Match
+        from .platforms import parse_os
+
         if validate:
             self._check_params(scope, params)
         target_chip = self._kb.chip_for(chip) if chip is not None else None
@@ -128,6 +118,8 @@ class RuleCollection(Collection["Rule"]):
             return None
         key = (rule.ref, chip.ane.generation)
         if key not in self._persisted:
+            from .persistence import assess
+
             self._persisted[key] = assess(rule, chip.ane.generation, self._kb.chips)
         return self._persisted[key]
 
@@ -145,6 +137,8 @@ class RuleCollection(Collection["Rule"]):
             raise ValueError(f"unknown {fmt} op {op!r}{hint}")
 
     def _check_params(self, scope: str, params: Mapping[str, Any]) -> None:
+        from .conditions import fits_type
+
         vocab = self._kb.parameters
         if scope not in self._valid:
             self._valid[scope] = frozenset(n for n, p in vocab.items() if p.get("scope", "op") == scope)
@@ -181,6 +175,8 @@ def _os_fit(rule: Rule, target: tuple[str, str] | None) -> tuple[str | None, boo
     ranges = rule.applies_to.os
     if target is None or not ranges:
         return None, True
+    from .platforms import in_range
+
     platform, version = target
     if platform not in ranges:
         return f"this rule names OS ranges only for {', '.join(sorted(ranges))}; for {platform} its range is unknown", True

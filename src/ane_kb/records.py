@@ -95,6 +95,8 @@ class PeakOps:
     basis: str
     sources: tuple[Source, ...]
     note: Text | None = None
+    evidence: str | None = None
+    """`inferred` when no cited source states the value; None when the sources state it."""
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ class Rule(Record):
     """A layer rule, or a precision record's checkable part (the same fields)."""
 
     scope: str = "op"
+    family: str | None = None
     identifiers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     condition: Mapping[str, Any] | None = None
     effect: Effect | None = None

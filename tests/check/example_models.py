@@ -43,11 +43,11 @@ def _too_big(*shapes: list[int]) -> bool:
 
 
 def mil_conv(params: dict[str, Any], path: Path, transpose: bool = False) -> Path | None:
-    kh, kw = _pair(params.get("kernel_size"), 1 if "dims" in params else 3)
+    kh, kw = _pair(params.get("kernel_size"), 1 if "dims" in params or "output_channels" in params else 3)
     if "kernel_width" in params and _pair(params["kernel_width"], kw)[0] != kw:
         return None
     dilation = _pair(params.get("dilation"), 1)
-    cout, height, width = 8, 32, 32
+    cout, height, width = int(params.get("output_channels", 8)), 32, 32
     if "dims" in params:
         dims = params["dims"]
         if len(dims) != 4 or _too_big(dims):
@@ -126,7 +126,7 @@ def mil_gather(params: dict[str, Any], path: Path) -> Path | None:
 
 def mil_linear(params: dict[str, Any], path: Path) -> Path | None:
     inner = _pair(params.get("matmul_inner_dim"), 16)[0]
-    dims = params.get("dims") or [1, 4, 8]
+    dims = params.get("dims") or [1, 4, int(params.get("output_channels", 8))]
     if len(dims) != 3 or _too_big(dims, [dims[2], inner], [dims[1], inner]):
         return None
     weight = np.ones((dims[2], inner), np.float32) * 0.01
@@ -139,15 +139,31 @@ def mil_linear(params: dict[str, Any], path: Path) -> Path | None:
 
 
 def mil_matmul(params: dict[str, Any], path: Path) -> Path | None:
-    if set(params) - {"dtype", "input_dtype"}:
+    """x (1, 4, K) times y (K, 4); K is the reduction depth. x is stored transposed, (1, K, 4) with transpose_x, so
+    that reading the wrong axis gives 4."""
+    if set(params) - {"dtype", "input_dtype", "matmul_inner_dim"}:
         return None
+    inner = _pair(params.get("matmul_inner_dim"), 8)[0]
 
-    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 4, 8)), mb.TensorSpec(shape=(1, 8, 4))],
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, inner, 4)), mb.TensorSpec(shape=(inner, 4))],
                 opset_version=ct.target.iOS16)
     def prog(x: Any, y: Any) -> Any:
-        return mb.matmul(x=x, y=y, name="target")
+        return mb.matmul(x=x, y=y, transpose_x=True, name="target")
 
     return _convert(prog, path, params)
+
+
+def nn_batched_matmul(params: dict[str, Any], path: Path) -> Path | None:
+    if set(params) - {"matmul_inner_dim"}:
+        return None
+    inner = _pair(params.get("matmul_inner_dim"), 8)[0]
+    builder = ct.models.neural_network.NeuralNetworkBuilder(
+        [("a", datatypes.Array(1, 4, inner)), ("b", datatypes.Array(1, inner, 4))], [("y", None)],
+        disable_rank5_shape_mapping=True)
+    builder.add_batched_mat_mul("target", input_names=["a", "b"], output_name="y")
+    builder.spec.description.output[0].type.multiArrayType.dataType = FLOAT32
+    ct.utils.save_spec(builder.spec, str(path))
+    return path
 
 
 def nn_convolution(params: dict[str, Any], path: Path) -> Path | None:
@@ -170,7 +186,8 @@ def nn_pooling(params: dict[str, Any], path: Path) -> Path | None:
     stride = _pair(params.get("stride"), 1)
     kind = {"max": "MAX", "average": "AVERAGE", "l2": "L2"}[params.get("pooling_type", "max")]
     padding = {"valid": "VALID", "same": "SAME", "include_last_pixel": "INCLUDE_LAST_PIXEL"}[params.get("padding_type", "valid")]
-    b = nn_builder((3, 32, 32))
+    height, width = _pair(params.get("input_spatial_dims"), 32)
+    b = nn_builder((3, height, width))
     b.add_pooling("target", height=kh, width=kw, stride_height=stride[0], stride_width=stride[1], layer_type=kind,
                   padding_type=padding, input_name="x", output_name="y", is_global=bool(params.get("global_pooling")))
     return save_nn(b, path)
@@ -188,11 +205,38 @@ def nn_upsample(params: dict[str, Any], path: Path) -> Path | None:
 
 def nn_inner_product(params: dict[str, Any], path: Path) -> Path | None:
     inner = _pair(params.get("matmul_inner_dim"), 16)[0]
-    if _too_big([inner, 4]):
+    outputs = int(params.get("output_channels", 4))
+    shape: tuple[int, ...] = (inner,)
+    if "input_spatial_dims" in params:
+        height, width = _pair(params["input_spatial_dims"], 1)
+        shape, inner = (4, height, width), 4 * height * width
+    if _too_big([inner, outputs]):
         return None
-    b = nn_builder((inner,))
-    b.add_inner_product("target", W=np.ones((4, inner), np.float32), b=None, input_channels=inner, output_channels=4,
-                        has_bias=False, input_name="x", output_name="y")
+    b = nn_builder(shape)
+    b.add_inner_product("target", W=np.ones((outputs, inner), np.float32), b=None, input_channels=inner,
+                        output_channels=outputs, has_bias=False, input_name="x", output_name="y")
+    return save_nn(b, path)
+
+
+def nn_multiply(params: dict[str, Any], path: Path) -> Path | None:
+    """x (8, 16, 16) times: itself (none), alpha (scalar), or an (8, 1, 1) vector that is a constant or the input's
+    global average (the squeeze-and-excitation pattern)."""
+    kind, origin = params.get("broadcast_kind", "none"), params.get("operand_origin", "runtime")
+    b = nn_builder((8, 16, 16))
+    if kind == "scalar":
+        b.add_elementwise("target", ["x"], "y", mode="MULTIPLY", alpha=0.5)
+    elif kind == "none":
+        b.add_elementwise("target", ["x", "x"], "y", mode="MULTIPLY")
+    elif kind == "channel" and origin == "const":
+        b.add_load_constant("vector", "v", np.full(8, 0.5, np.float32), [8, 1, 1])
+        b.add_elementwise("target", ["x", "v"], "y", mode="MULTIPLY")
+    elif kind == "channel":
+        b.add_pooling("squeeze", height=1, width=1, stride_height=1, stride_width=1, layer_type="AVERAGE",
+                      padding_type="VALID", input_name="x", output_name="v", is_global=True)
+        b.add_activation("excite", "SIGMOID", input_name="v", output_name="g")
+        b.add_elementwise("target", ["x", "g"], "y", mode="MULTIPLY")
+    else:
+        return None
     return save_nn(b, path)
 
 
@@ -222,6 +266,8 @@ BUILDERS: dict[tuple[str, str], Builder] = {
     ("neuralnetwork", "pooling"): nn_pooling,
     ("neuralnetwork", "upsample"): nn_upsample,
     ("neuralnetwork", "innerProduct"): nn_inner_product,
+    ("neuralnetwork", "batchedMatmul"): nn_batched_matmul,
+    ("neuralnetwork", "multiply"): nn_multiply,
     ("neuralnetwork", "gather"): nn_gather,
 }
 
@@ -318,7 +364,12 @@ def mil_slice(kind: str) -> Builder:
 
 
 def mil_const(params: dict[str, Any], path: Path) -> Path | None:
-    """A model whose constant stays fp32 (compute_precision FLOAT32) or becomes fp16 (the default)."""
+    """A model whose constant stays fp32 (compute_precision FLOAT32) or becomes fp16 (the default); or, for an fp32
+    constant read by fp16 ops, an fp16 upsample whose scale factors MIL types as fp32."""
+    if params.get("dtype") == "fp32" and params.get("consumer_dtype") == "fp16":
+        return _program([mb.TensorSpec(shape=(1, 3, 8, 8))],
+                        lambda x: mb.upsample_bilinear(x=x, scale_factor_height=2.0, scale_factor_width=2.0),
+                        {}, path)
     table = np.arange(8, dtype=np.float32).reshape(1, 8)
     return _program([mb.TensorSpec(shape=(1, 8))], lambda x: mb.add(x=x, y=table), params, path)
 
@@ -337,6 +388,39 @@ def nn_pad(kind: str) -> Builder:
     return build
 
 
+def quantized_conv(path: Path, granularity: str, *, palettized: bool = False, block: int = 8) -> Path:
+    """A 64×32×3×3 convolution whose weight is linearly quantized (per_block blocks of `block` input channels,
+    per_channel or per_tensor), or palettized to 4 bits with an int8-quantized look-up table (`palettized`)."""
+    import coremltools.optimize.coreml as cto
+
+    weight = np.random.default_rng(0).normal(size=(64, 32, 3, 3)).astype(np.float32)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 32, 16, 16))], opset_version=ct.target.iOS18)
+    def prog(x: Any) -> Any:
+        return mb.relu(x=mb.conv(x=x, weight=weight, pad_type="same", name="conv"), name="act")
+
+    model = ct.convert(prog, convert_to="mlprogram", minimum_deployment_target=ct.target.iOS18)
+    if palettized:
+        lut = cto.OpPalettizerConfig(nbits=4, mode="uniform", granularity="per_grouped_channel", group_size=16)
+        model = cto.palettize_weights(model, cto.OptimizationConfig(global_config=lut))
+    config = cto.OpLinearQuantizerConfig(mode="linear_symmetric", dtype="int8" if palettized else "int4",
+                                         granularity=granularity, **({"block_size": block} if granularity == "per_block" else {}))
+    model = cto.linear_quantize_weights(model, cto.OptimizationConfig(global_config=config), joint_compression=palettized)
+    model.save(str(path))
+    return path
+
+
+def mil_blockwise(params: dict[str, Any], path: Path) -> Path | None:
+    if params.get("output_role") == "lut":
+        return quantized_conv(path, "per_tensor", palettized=True)
+    granularity = params.get("quantization_granularity")
+    blocks = params.get("quantization_input_blocks", 4 if granularity == "per-block" else 1)
+    granularity = granularity or ("per-block" if blocks > 1 else "per-channel")
+    if 32 % blocks or (blocks > 1) != (granularity == "per-block"):
+        return None
+    return quantized_conv(path, granularity.replace("-", "_"), block=32 // blocks)
+
+
 BUILDERS.update({
     ("mlprogram", "layer_norm"): mil_layer_norm,
     ("mlprogram", "pad"): mil_pad,
@@ -348,6 +432,7 @@ BUILDERS.update({
     ("mlprogram", "slice_by_size"): mil_slice("slice_by_size"),
     ("mlprogram", "slice_by_index"): mil_slice("slice_by_index"),
     ("mlprogram", "const"): mil_const,
+    ("mlprogram", "constexpr_blockwise_shift_scale"): mil_blockwise,
     ("neuralnetwork", "padding"): nn_pad("padding"),
     ("neuralnetwork", "constantPad"): nn_pad("constantPad"),
 })

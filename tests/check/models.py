@@ -151,13 +151,14 @@ def nn_with_weights(path: Path, values: list[float]) -> Path:
     return save_nn(b, path)
 
 
-def mil_with_weights(path: Path, values: list[float], precision: Any = None) -> Path:
-    weight = np.ones((8, 1, 2, 2), np.float32).ravel()
+def mil_with_weights(path: Path, values: list[float], precision: Any = None, channels: int = 8) -> Path:
+    """A conv whose weights (channels × 1 × 2 × 2) hold `values`, padded with ones."""
+    weight = np.ones((channels, 1, 2, 2), np.float32).ravel()
     weight[: len(values)] = values
 
     @mb.program(input_specs=[mb.TensorSpec(shape=(1, 1, 8, 8))], opset_version=ct.target.iOS16)
     def prog(x: Any) -> Any:
-        return mb.conv(x=x, weight=weight.reshape(8, 1, 2, 2), name="conv")
+        return mb.conv(x=x, weight=weight.reshape(channels, 1, 2, 2), name="conv")
 
     model = ct.convert(prog, convert_to="mlprogram", minimum_deployment_target=ct.target.iOS16,
                        compute_precision=precision or ct.precision.FLOAT32)
@@ -184,6 +185,59 @@ def nn_flexible(path: Path, kind: str) -> Path:
     return save_nn(b, path)
 
 
+def mil_clean_cnn(path: Path, precision: Any = None) -> Path:
+    """A plain 4-layer CNN (conv, relu, conv, relu, pool, conv, relu, conv) with random weights: nothing unusual."""
+    rng = np.random.default_rng(1)
+
+    def w(cout: int, cin: int) -> Any:
+        return (rng.standard_normal((cout, cin, 3, 3)) * 0.05).astype(np.float32)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 3, 64, 64))])
+    def prog(x: Any) -> Any:
+        x = mb.relu(x=mb.conv(x=x, weight=w(16, 3), pad_type="same", name="conv1"), name="relu1")
+        x = mb.relu(x=mb.conv(x=x, weight=w(32, 16), pad_type="same", name="conv2"), name="relu2")
+        x = mb.max_pool(x=x, kernel_sizes=[2, 2], strides=[2, 2], pad_type="valid", name="pool")
+        x = mb.relu(x=mb.conv(x=x, weight=w(64, 32), pad_type="same", name="conv3"), name="relu3")
+        return mb.conv(x=x, weight=w(64, 64), pad_type="same", name="conv4")
+
+    return mil_save(prog, path) if precision is None else _save_precision(prog, path, precision)
+
+
+def _save_precision(prog: Any, path: Path, precision: Any) -> Path:
+    model = ct.convert(prog, convert_to="mlprogram", compute_precision=precision, skip_model_load=True)
+    model.save(str(path))
+    return path
+
+
+def mil_weightless_matmul(path: Path, size: int = 512, depth: int | None = None, transpose_x: bool = False) -> Path:
+    """A matmul of two inputs: no weights at all. `depth` is the reduction axis (default `size`)."""
+    depth = depth or size
+    x_shape = (1, depth, size) if transpose_x else (1, size, depth)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=x_shape), mb.TensorSpec(shape=(1, depth, size))])
+    def prog(a: Any, b: Any) -> Any:
+        return mb.matmul(x=a, y=b, transpose_x=transpose_x, name="mm")
+
+    return mil_save(prog, path)
+
+
+def mil_flexible_matmul(path: Path) -> Path:
+    """A matmul of two inputs whose shared (reduction) axis is flexible: its size cannot be read."""
+    from coremltools.converters.mil.mil import get_new_symbol
+
+    depth = get_new_symbol()
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 8, depth)), mb.TensorSpec(shape=(1, depth, 8))])
+    def prog(a: Any, b: Any) -> Any:
+        return mb.matmul(x=a, y=b, name="mm")
+
+    inputs = [ct.TensorType(name="a", shape=(1, 8, ct.RangeDim(1, 64))),
+              ct.TensorType(name="b", shape=(1, ct.RangeDim(1, 64), 8))]
+    model = ct.convert(prog, convert_to="mlprogram", inputs=inputs, minimum_deployment_target=ct.target.iOS16)
+    model.save(str(path))
+    return path
+
+
 def nn_upsample(path: Path, factor: int = 4) -> Path:
     """A convolution followed by a nearest-neighbour upsample by `factor` in both directions."""
     b = nn_builder()
@@ -191,4 +245,25 @@ def nn_upsample(path: Path, factor: int = 4) -> Path:
                       border_mode="same", groups=1, W=conv_weights(3, 8, 3, 3), b=None, has_bias=False,
                       input_name="x", output_name="c")
     b.add_upsample("up", scaling_factor_h=factor, scaling_factor_w=factor, input_name="c", output_name="y", mode="NN")
+    return save_nn(b, path)
+
+
+def nn_custom(path: Path) -> Path:
+    """A convolution, then a custom layer with parameters (a protobuf map of messages) and weights, then pooling."""
+    from coremltools.proto import NeuralNetwork_pb2
+
+    b = nn_builder()
+    b.add_convolution("conv", kernel_channels=3, output_channels=8, height=3, width=3, stride_height=1, stride_width=1,
+                      border_mode="same", groups=1, W=conv_weights(3, 8, 3, 3), b=None, has_bias=False,
+                      input_name="x", output_name="c")
+    params = NeuralNetwork_pb2.CustomLayerParams()
+    params.className = "MyScaleLayer"
+    params.description = "scales by a learnt factor"
+    params.parameters["scale"].doubleValue = 0.5
+    params.parameters["mode"].stringValue = "fast"
+    params.parameters["steps"].intValue = 3
+    params.weights.add().floatValue.extend([1.0, 70000.0, 2.0])
+    b.add_custom("custom", input_names=["c"], output_names=["s"], custom_proto_spec=params)
+    b.add_pooling("pool", height=3, width=3, stride_height=1, stride_width=1, layer_type="MAX", padding_type="SAME",
+                  input_name="s", output_name="y")
     return save_nn(b, path)

@@ -20,10 +20,13 @@ def test_neuralnetwork_weights_beyond_fp16_are_an_error(tmp_path: Path) -> None:
     model = models.nn_with_weights(tmp_path / "big.mlmodel", [70000.0, -1e6, 1e-9, 3e-5])
     report, result = check_json(str(model))
     [overflow] = _findings(report, "precision/fp16-overflow")
-    assert overflow["severity"] == "error" and overflow["values"] == {"overflow": 2, "nonfinite": 0}
-    assert "largest 1e+06" in overflow["message"] and overflow["layer"] == "fc.innerProduct.weights"
+    assert overflow["severity"] == "error"
+    assert overflow["values"] == {"overflow": 2, "nonfinite": 0, "weight": "innerProduct.weights"}
+    assert "largest 1e+06" in overflow["message"]
+    assert (overflow["layer"], overflow["op"]) == ("fc", "innerProduct")  # the layer, not the weight (contract §6)
     [underflow] = _findings(report, "precision/fp16-underflow-to-zero")
-    assert underflow["severity"] == "warning" and underflow["values"] == {"subnormal": 2, "to_zero": 1}
+    assert underflow["severity"] == "warning"
+    assert underflow["values"] == {"subnormal": 2, "to_zero": 1, "weight": "innerProduct.weights"}
     assert result.returncode == 1
 
 
@@ -39,7 +42,8 @@ def test_ml_program_blobs_are_scanned(tmp_path: Path) -> None:
     model = models.mil_with_weights(tmp_path / "big.mlpackage", [70000.0, 1e-9])
     report, _ = check_json(str(model))
     [overflow] = _findings(report, "precision/fp16-overflow")
-    assert overflow["values"]["overflow"] == 1 and overflow["op"] == "const"
+    assert overflow["values"]["overflow"] == 1 and (overflow["layer"], overflow["op"]) == ("conv", "conv")
+    assert overflow["values"]["weight"].startswith("conv_weight")
 
 
 def test_clean_weights_give_no_precision_findings(tmp_path: Path) -> None:
@@ -84,14 +88,20 @@ def test_flexible_inputs_follow_the_rules_and_their_os(tmp_path: Path, kind: str
     assert not (absent & rules), rules
 
 
-def test_range_input_makes_the_verdict_unlikely(tmp_path: Path) -> None:
+def test_range_input_is_a_risk_not_a_verdict(tmp_path: Path) -> None:
+    """A "may fall back" rule is a warning: counted in risks, never moving the verdict (contract §6)."""
     model = models.nn_flexible(tmp_path / "range.mlmodel", "range")
     report, _ = check_json(str(model), "--os", "ios16")
-    assert report["models"][0]["verdict"] in ("partly", "unlikely")
+    result = report["models"][0]
+    assert result["verdict"] == "likely-all-ane"
+    assert "layer-rule/range-shapes-default-shape-only" in result["summary"]["risks"]["rules"]
+    assert result["summary"]["risks"]["warnings"] >= 1
 
 
 def test_segments_and_switches(built: dict[str, Path]) -> None:
     report, _ = check_json(str(built["lstm_pool"]), "--device", "iPhone XS")
     summary = report["models"][0]["summary"]
-    assert [s["ane"] for s in summary["segments"]] == [False, True, False]
-    assert summary["segments"][0]["layers"] == ["pool"] and summary["switches"] == 2
+    # the disputed pooling rule is a warning: it stays on the ANE side; the confirmed LSTM rule moves the LSTM off
+    assert [s["ane"] for s in summary["segments"]] == [True, False]
+    assert summary["segments"][1]["layers"] == ["lstm"] and summary["switches"] == 1
+    assert summary["risks"] == {"warnings": 1, "rules": ["layer-rule/pooling-kernel-too-large"]}

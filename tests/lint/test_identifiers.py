@@ -19,6 +19,7 @@ def test_unknown_neuralnetwork_layer(minikb: Path, edit: Callable[..., Path]) ->
 
 def test_extra_identifiers_count_as_known(minikb: Path, edit: Callable[..., Path]) -> None:
     edit("layer-rule/pool-big.yaml", "mlprogram: [max_pool]", "mlprogram: [max_pool, custom_layer]")
+    edit("layer-rule/pool-big.yaml", "family: pooling", "family: op-support")
     assert errors(minikb) == []
 
 

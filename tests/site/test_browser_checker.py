@@ -106,3 +106,56 @@ def test_the_page_and_the_cli_give_the_same_json(page: Any, served: str, uploads
             continue
         assert _comparable(page_report) == _comparable(_cli(uploads[name], device, "zh")), name
     assert page.foreign_requests == []
+
+
+def _pick(page: Any, *paths: Path) -> list[Any]:
+    page.evaluate("document.getElementById('ane-report').textContent = ''")
+    page.set_input_files("#ane-file", [str(p) for p in paths])
+    page.wait_for_selector("#ane-report .ane-model, #ane-report .ane-error", timeout=60_000)
+    page.wait_for_function(f"document.querySelectorAll('#ane-report .ane-model').length >= {len(paths)}"
+                           " || !!document.querySelector('#ane-report > .ane-error')", timeout=60_000)
+    return list(page.locator("#ane-report .ane-model").all())
+
+
+def test_custom_layer_model_is_reported(page: Any, served: str, tmp_path: Path) -> None:
+    _open(page, served, "en")
+    report = _check(page, models.nn_custom(tmp_path / "custom.mlmodel"))
+    model = report["models"][0]
+    assert model["error"] is None
+    assert any(f["rule"] == "layer-rule/custom-layers" and f["layer"] == "custom" for f in model["findings"])
+    assert page.console_errors == []
+
+
+def test_broken_file_next_to_a_good_one(page: Any, served: str, uploads: dict[str, Path]) -> None:
+    _open(page, served, "en")
+    sections = _pick(page, uploads["noise"], uploads["lstm_pool"])
+    assert len(sections) == 2
+    assert "noise.mlmodel: the file is not a Core ML model" in sections[0].inner_text()
+    assert "layer-rule/recurrent-layers" in sections[1].inner_text()
+    text = page.evaluate("async () => await (await fetch(document.getElementById('ane-json').href)).text()")
+    first, second = json.loads(text)["models"]
+    assert first["error"] and second["error"] is None
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("en", "the checker failed on this file"), ("zh", "检查器处理这个文件时出错")])
+def test_a_python_exception_is_shown_with_the_file_name(page: Any, served: str, uploads: dict[str, Path],
+                                                        lang: str, expected: str) -> None:
+    _open(page, served, lang)
+    page.evaluate("window.aneKbPyodide.runPython(`import ane_kb.check.browser as b\\n"
+                  "def broken():\\n    raise RuntimeError('the knowledge base is damaged')\\n"
+                  "b.default = broken`)")
+    sections = _pick(page, uploads["lstm_pool"], uploads["noise"])
+    texts = [s.inner_text() for s in sections]
+    assert len(texts) == 2
+    assert texts[0].startswith(f"lstm_pool.mlmodel: {expected}")
+    assert "RuntimeError: the knowledge base is damaged" in texts[0]
+    assert texts[1].startswith("noise.mlmodel:")
+
+
+def test_an_internal_error_in_the_checker_is_that_models_error(page: Any, served: str, uploads: dict[str, Path]) -> None:
+    _open(page, served, "en")
+    page.evaluate("window.aneKbPyodide.runPython(`from ane_kb.check import runner\\n"
+                  "def broken(self, path, shown):\\n    raise AttributeError(\"'str' object has no attribute 'ListFields'\")\\n"
+                  "runner.Checker._check = broken`)")
+    sections = _pick(page, uploads["lstm_pool"])
+    assert "internal error while checking this model (AttributeError" in sections[0].inner_text()

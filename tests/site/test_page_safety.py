@@ -96,3 +96,23 @@ def test_index_table_with_hostile_text_is_inert(hostile_export: Path, lang: str)
     html = html_of(kind_index(kb, "layer-rule", lang, labels))
     assert_inert(html)
     assert "&lt;script&gt;" in html or "&lt;img" in html
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_grid_device_and_home_pages_with_hostile_text_are_inert(hostile_export: Path, lang: str) -> None:
+    from generator.site import ane_devices, other_pages, support_grid
+
+    document = json.loads(hostile_export.read_text(encoding="utf-8"))
+    device = next(ref for ref in document["records"] if ref.startswith("device/"))
+    document["records"][device]["name"] = "<script>alert('d')</script>"
+    document["records"][device]["title"] = {"en": "<img src=x onerror=alert(2)>", "zh": "<img src=x onerror=alert(2)>"}
+    hostile_export.write_text(json.dumps(document), encoding="utf-8")
+    kb = load(hostile_export)
+    labels = {level: data["label"][lang] for level, data in kb.vocab["confidence"].items()}
+    family = kb.rules["pool-big"].family
+    pages = [support_grid.family_page(kb, family, lang, labels), support_grid.index_page(kb, lang, labels),
+             ane_devices.page(kb, lang), other_pages.home(kb, lang, labels),
+             RecordPage(kb, lang, labels, "https://example.org/edit").render(kb.record(device))]
+    for page in pages:
+        assert_inert(html_of(page))
+    assert ("&lt;script&gt;" if lang == "en" else "&lt;img") in html_of(pages[0])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .. import __version__, default
 from . import TargetError, resolve_target
+from .printable import printable
 from .readers import COMPILED_PARTS, ModelInputError, aimodel
 from .report import ModelReport, Report
 from .runner import Checker
@@ -57,11 +58,16 @@ def run(path: str, device: str | None = None, os_target: str | None = None, lang
         target = resolve_target(kb, device or None, os_target or None)
     except TargetError as exc:
         return json.dumps({"usage_error": str(exc)}, ensure_ascii=False)
-    model = unpack(Path(path))
-    shown = Path(path).name
-    if aimodel.claims(model) and not aimodel.library_available():
-        result = ModelReport(shown, "coreai", error=ModelInputError("aimodel_browser").text(lang), verdict="unknown")
+    shown = printable(Path(path).name)
+    try:
+        model = unpack(Path(path))
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError) as exc:
+        message = f"无法解压这个 zip 文件（{exc}）" if lang == "zh" else f"the zip file cannot be unpacked ({exc})"
+        result = ModelReport(shown, "other", error=printable(message), verdict="unknown")
     else:
-        result = Checker(kb, target, lang).check(model, shown)
+        if aimodel.claims(model) and not aimodel.library_available():
+            result = ModelReport(shown, "coreai", error=ModelInputError("aimodel_browser").text(lang), verdict="unknown")
+        else:
+            result = Checker(kb, target, lang).check(model, shown)
     report = Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version}, [result])
     return json.dumps(report.to_dict(), ensure_ascii=False)

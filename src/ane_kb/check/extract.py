@@ -1,9 +1,11 @@
 """Read a node's parameter values the way the knowledge base's parameter vocabulary says.
 
 Each parameter names, per format and op, an extractor kind: a layer field, an enum field or oneof,
-a MIL input (one or several) or a Core AI operand by position, the shape of a named operand, an
-operand's origin, producer, dtype, rank or shape, a constant, or a model property. A value that cannot be read is simply left out, and the
-rule evaluation reports it as unknown.
+a MIL input (one or several) or a Core AI operand by position, the shape of a named operand (or one axis of it), an operand's origin,
+producer, dtype, rank or shape, a constant, or a model property; or a value derived from the graph around the
+op (a matrix product's reduction depth, a multiply's broadcasting, a layer input's height and width, what a weight is used as and how
+it is quantized, the type its consumers compute in). A value that cannot be read is simply left out,
+and the rule evaluation reports it as unknown.
 """
 
 from __future__ import annotations
@@ -11,11 +13,20 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import operand_shapes, weight_use
 from .graph import Node, input_binding_names, is_const, operand_value
 from .mil_values import BlobRef, dtype_of, shape_of
 
 _MISSING = object()
 ModelProperty = Callable[[str], Any]
+DERIVED: dict[str, Callable[[Node, Mapping[str, Any]], Any]] = {
+    "reduction-depth": lambda node, spec: operand_shapes.reduction_depth(node),
+    "broadcast": lambda node, spec: operand_shapes.broadcast(node, spec["part"]),
+    "input-spatial": lambda node, spec: operand_shapes.input_spatial(node),
+    "output-role": lambda node, spec: weight_use.output_role(node),
+    "quantization": lambda node, spec: weight_use.quantization(node, spec["part"]),
+    "consumer-dtype": lambda node, spec: weight_use.consumer_dtype(node),
+}
 
 
 _PLANS: dict[tuple[int, str, str], list[tuple[str, str, Mapping[str, Any]]]] = {}
@@ -67,11 +78,23 @@ def _extract(node: Node, spec: Mapping[str, Any], model_property: ModelProperty)
         return spec["value"]
     if kind == "model-property":
         return model_property(spec["property"])
+    if kind in DERIVED:
+        value = DERIVED[kind](node, spec)
+        return _MISSING if value is None else value
     if node.format == "neuralnetwork":
-        return _nn(node, spec)
-    if node.format == "coreai":
-        return _coreai(node, spec)
-    return _mil(node, spec)
+        value = _nn(node, spec)
+    elif node.format == "coreai":
+        value = _coreai(node, spec)
+    else:
+        value = _mil(node, spec)
+    return _axis(value, spec["axis"]) if "axis" in spec and value is not _MISSING else value
+
+
+def _axis(shape: Any, axis: int) -> Any:
+    """One axis of a shape, for extractors that name it."""
+    if not isinstance(shape, list) or not -len(shape) <= axis < len(shape):
+        return _MISSING
+    return shape[axis]
 
 
 def _field(message: Any, path: str) -> Any:
@@ -98,8 +121,10 @@ def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
         parent = _field(node.raw, parent_path)
         if parent is _MISSING:
             return _MISSING
-        label = parent.DESCRIPTOR.fields_by_name[name].enum_type.values_by_number[getattr(parent, name)].name
-        return spec.get("names", {}).get(label, label.lower())
+        number = parent.DESCRIPTOR.fields_by_name[name].enum_type.values_by_number.get(getattr(parent, name))
+        if number is None:
+            return _MISSING  # a value outside the enum (proto3 keeps it): unknown, not a guess
+        return spec.get("names", {}).get(number.name, number.name.lower())
     if kind == "oneof":
         message = _field(node.raw, spec["path"])
         which = message.WhichOneof(spec["oneof"]) if message is not _MISSING else None
@@ -116,6 +141,7 @@ def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
 
 
 def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
+    """A layer input's or output's shape: as the converter wrote it into the layer, else as propagated."""
     if "input_index" in spec:
         index = spec["input_index"]
         tensors, names = node.raw.inputTensor, node.inputs
@@ -125,7 +151,7 @@ def _nn_shape(node: Node, spec: Mapping[str, Any]) -> Any:
     if index < len(tensors) and tensors[index].rank:
         dims = list(tensors[index].dimValue)
         return dims if dims and all(d > 0 for d in dims) else _MISSING
-    if "input_index" in spec and index < len(names) and names[index] in node.scope.shapes:
+    if index < len(names) and names[index] in node.scope.shapes:
         return list(node.scope.shapes[names[index]])
     return _MISSING
 
@@ -136,7 +162,9 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         found, value = operand_value(node.scope, node, spec["input"])
         if not found:
             return spec.get("default", _MISSING)
-        return _MISSING if value is None or isinstance(value, BlobRef) else value
+        if value is None or isinstance(value, BlobRef):
+            return _MISSING
+        return value[spec["from_axis"]:] if "from_axis" in spec and isinstance(value, list) else value
     if kind == "inputs":
         parts = []
         for name in spec["inputs"]:
@@ -166,7 +194,19 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         return list(shape)
     if kind == "input-shape":
         return list(shape[spec.get("from_axis", 0):])
+    if kind == "matmul-reduction":
+        return _reduction(node, spec, list(shape))
     return _MISSING
+
+
+def _reduction(node: Node, spec: Mapping[str, Any], shape: list[int]) -> Any:
+    """The reduction depth of a matrix product: the operand's last axis, or the one before it when transposed."""
+    found, flag = operand_value(node.scope, node, spec["transpose"])
+    transposed = bool(flag) if found else False
+    if found and flag is None or not shape:
+        return _MISSING
+    axis = -2 if transposed and len(shape) >= 2 else -1
+    return [shape[axis]] if shape[axis] > 0 else _MISSING
 
 
 def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
@@ -175,8 +215,9 @@ def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
         return node.raw.outputs[index].type if index < len(node.raw.outputs) else None
     if "input" in spec:
         names = input_binding_names(node, spec["input"])
-        if not names and spec["input"] in node.raw.inputs:
-            binding = node.raw.inputs[spec["input"]].arguments[0]
+        arguments = node.raw.inputs[spec["input"]].arguments if spec["input"] in node.raw.inputs else ()
+        if not names and arguments:
+            binding = arguments[0]
             return binding.value.type if binding.WhichOneof("binding") == "value" else None
     else:
         names = mil_positional_input(node, spec.get("input_index", 0))

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .mil_values import BlobRef, decode, dtype_of, shape_of
+from .printable import printable
+from .readers import ModelInputError
+from .nn_shapes import EXACT_ARRAY_MAPPING, input_shapes, propagate
 
 NN_TYPES = ("neuralNetwork", "neuralNetworkClassifier", "neuralNetworkRegressor")
 PIPELINE_TYPES = {"pipeline": "pipeline", "pipelineClassifier": "pipeline", "pipelineRegressor": "pipeline"}
@@ -23,6 +26,11 @@ class Scope:
     types: dict[str, Any] = field(default_factory=dict)
     producers: dict[str, str] = field(default_factory=dict)
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    consumers: dict[str, list[tuple[Node, str]]] = field(default_factory=dict)
+
+    def uses(self, name: str) -> list[tuple[Node, str]]:
+        """The nodes that read value `name`, each with the input it is bound to (a NeuralNetwork input's index)."""
+        return self.consumers.get(name, [])
 
 
 @dataclass
@@ -72,7 +80,8 @@ def walk(spec: Any, path: str = "") -> Iterator[Node]:
     kind = model_kind(spec)
     if kind == "neuralnetwork":
         network = getattr(spec, spec.WhichOneof("Type"))
-        scope = Scope("neuralnetwork", spec, shapes=_nn_input_shapes(spec))
+        scope = Scope("neuralnetwork", spec, shapes=input_shapes(spec, network))
+        propagate(network.layers, scope.shapes, network.arrayInputShapeMapping == EXACT_ARRAY_MAPPING)
         yield from _walk_nn(network.layers, scope, path)
     elif kind == "mlprogram":
         yield from _walk_mil(spec, path)
@@ -85,18 +94,12 @@ def _join(path: str, part: str) -> str:
     return f"{path}/{part}" if path else part
 
 
-def _nn_input_shapes(spec: Any) -> dict[str, tuple[int, ...]]:
-    shapes = {}
-    for feature in spec.description.input:
-        if feature.type.WhichOneof("Type") == "multiArrayType":
-            shapes[feature.name] = tuple(feature.type.multiArrayType.shape)
-    return shapes
-
-
 def _walk_nn(layers: Any, scope: Scope, path: str) -> Iterator[Node]:
     for layer in layers:
         kind = layer.WhichOneof("layer") or "unknown"
         node = Node("neuralnetwork", kind, layer.name, path, layer, scope, list(layer.input), list(layer.output))
+        for index, name in enumerate(layer.input):
+            scope.consumers.setdefault(name, []).append((node, str(index)))
         for out in layer.output:
             scope.producers[out] = kind
         yield node
@@ -117,8 +120,10 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
             scope.types[named.name] = named.type
             scope.producers[named.name] = "input"
         fpath = path if len(functions) == 1 else _join(path, f"functions[{fname}]")
-        block = function.block_specializations[function.opset] if function.opset in function.block_specializations \
-            else next(iter(function.block_specializations.values()))
+        blocks = function.block_specializations
+        if not blocks:
+            raise ModelInputError("no_block", function=printable(fname))
+        block = blocks[function.opset] if function.opset in blocks else blocks[sorted(blocks)[0]]
         yield from _walk_block(block, scope, fpath)
 
 
@@ -137,7 +142,12 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
             continue
         inputs = [b.name for arg in op.inputs.values() for b in arg.arguments if b.WhichOneof("binding") == "name"]
         name = outputs[0] if outputs else op.type
-        yield Node("mlprogram", op.type, name, path, op, scope, inputs, outputs)
+        node = Node("mlprogram", op.type, name, path, op, scope, inputs, outputs)
+        for input_name, arg in op.inputs.items():
+            for binding in arg.arguments:
+                if binding.WhichOneof("binding") == "name":
+                    scope.consumers.setdefault(binding.name, []).append((node, input_name))
+        yield node
         for i, nested in enumerate(op.blocks):
             yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
 

@@ -31,17 +31,20 @@ def dtype_of(value_type: Any) -> str | None:
     return DTYPES.get(tensor.dataType) if tensor is not None else None
 
 
-def shape_of(value_type: Any) -> tuple[int, ...] | None:
-    """The static shape, or None when any dimension is unknown or symbolic."""
+def dims_of(value_type: Any) -> tuple[int | None, ...] | None:
+    """The shape with None for each unknown or symbolic dimension, or None when the rank is unknown too."""
     tensor = tensor_type(value_type)
     if tensor is None:
         return None
-    dims = []
-    for dim in tensor.dimensions:
-        if dim.WhichOneof("dimension") != "constant":
-            return None
-        dims.append(dim.constant.size)
-    return tuple(dims)
+    return tuple(dim.constant.size if dim.WhichOneof("dimension") == "constant" else None for dim in tensor.dimensions)
+
+
+def shape_of(value_type: Any) -> tuple[int, ...] | None:
+    """The static shape, or None when any dimension is unknown or symbolic."""
+    dims = dims_of(value_type)
+    if dims is None or any(dim is None for dim in dims):
+        return None
+    return tuple(dim for dim in dims if dim is not None)
 
 
 def decode(value: Any) -> Any:

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from .extract import mil_positional_input
-from .graph import Node, model_kind, sub_models
+from .graph import Node, input_binding_names, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
+from .proto_walk import nested_messages
+from .weights import NESTED_NETWORKS
+from .stages import builtin_stages
 
 UNKNOWN = None
 
@@ -29,6 +32,7 @@ class ModelProperties:
             "input_shape_kind": self._input_shape_kind,
             "enumerated_shape_count": self._enumerated_count,
             "max_input_dim": self._max_input_dim,
+            "max_image_side": self._max_image_side,
             "fallback_op_count": lambda: self.fallback_op_count,
             "sdpa_count": lambda: len(self._sdpa()),
             "sdpa_min_query_elements": self._sdpa_min_query,
@@ -36,6 +40,7 @@ class ModelProperties:
             "palette_bit_widths": self._palette_bits,
             "state_width_multiple_of_32": self._state_widths,
             "output_producer_op": self._output_producer,
+            "builtin_stages": lambda: sorted({stage.type for stage in builtin_stages(spec)}),
         }
 
     def __call__(self, name: str) -> Any:
@@ -73,8 +78,9 @@ class ModelProperties:
         return max(counts, default=0)
 
     def _max_input_dim(self) -> int | None:
+        """The model's own inputs only: a pipeline's inner models take tensors the pipeline computes."""
         best = 0
-        for feature in self._features():
+        for feature in self.spec.description.input:
             if feature.type.WhichOneof("Type") != "multiArrayType":
                 continue
             array = feature.type.multiArrayType
@@ -85,7 +91,14 @@ class ModelProperties:
                 best = max(best, size.upperBound, size.lowerBound)
         return best or None
 
+    def _max_image_side(self) -> int | None:
+        sides = [side for feature in self.spec.description.input for side in _image_sides(feature)]
+        return max(sides) if sides else None
+
     def _weight_bytes(self) -> int | None:
+        """Unknown for a model with a built-in stage: the operating system holds that network's weights."""
+        if builtin_stages(self.spec):
+            return None
         if self.weights_dir is not None:
             return sum(p.stat().st_size for p in self.weights_dir.rglob("*") if p.is_file())
         total = 0
@@ -126,8 +139,9 @@ class ModelProperties:
     def _palette_bits(self) -> list[int]:
         bits = set()
         for node in self.nodes:
-            if node.op.startswith("constexpr_lut_to_dense") and "lut" in node.raw.inputs:
-                lut_type = node.scope.types.get(node.raw.inputs["lut"].arguments[0].name)
+            names = input_binding_names(node, "lut") if node.op.startswith("constexpr_lut_to_dense") else []
+            if names:
+                lut_type = node.scope.types.get(names[0])
                 shape = shape_of(lut_type) if lut_type is not None else None
                 entries = (shape[-2] if len(shape) >= 2 else shape[0]) if shape else 0
                 if entries > 0:
@@ -153,18 +167,31 @@ class ModelProperties:
         return node.op if node is not None else None
 
 
-def _nn_weight_bytes(message: Any) -> int:
-    total = 0
-    for descriptor, value in message.ListFields():
-        if descriptor.message_type is None:
-            continue
-        items = [value] if hasattr(value, "ListFields") else list(value)
-        for item in items:
-            if descriptor.message_type.name == "WeightParams":
-                total += 4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
-            else:
-                total += _nn_weight_bytes(item)
-    return total
+def _nn_weight_bytes(layer: Any) -> int:
+    return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
+               for _, item in nested_messages(layer, stop=NESTED_NETWORKS) if item.DESCRIPTOR.name == "WeightParams")
+
+
+IMAGE_CHANNELS = (1, 3, 4)
+MIN_IMAGE_SIDE = 32
+MAX_ASPECT = 8
+
+
+def _image_sides(feature: Any) -> list[int]:
+    """Height and width of an image input, or of a multi-array input shaped like one (see max_image_side)."""
+    kind = feature.type.WhichOneof("Type")
+    if kind == "imageType":
+        image = feature.type.imageType
+        return [int(image.height), int(image.width)]
+    if kind != "multiArrayType":
+        return []
+    shape = [int(d) for d in feature.type.multiArrayType.shape]
+    if not 3 <= len(shape) <= 5 or shape[-3] not in IMAGE_CHANNELS:
+        return []
+    height, width = shape[-2:]
+    if min(height, width) < MIN_IMAGE_SIDE or max(height, width) > MAX_ASPECT * min(height, width):
+        return []
+    return [height, width]
 
 
 def _ranges(array: Any, image: Any) -> list[Any]:

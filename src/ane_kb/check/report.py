@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,19 @@ if TYPE_CHECKING:
     from ..records import Record
 
 SEVERITIES = ("error", "warning", "info")
+NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+
+
+def json_safe(value: Any) -> Any:
+    """`value` with every non-finite float (a NaN scale read from a model) written as the string JavaScript
+    would print ("NaN", "Infinity", "-Infinity"): JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return NON_FINITE[str(value)]
+    if isinstance(value, dict):
+        return {key: json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
 
 
 @dataclass
@@ -34,7 +48,7 @@ def finding_for(record: Record, severity: str, message: str, lang: str, *, fix: 
     """A finding about `record`: its confidence, docs and sources filled in; its workaround as the fix."""
     workaround = getattr(record, "workaround", None) if fix else None
     return Finding(rule=record.ref, severity=severity, confidence=record.confidence, layer=layer, op=op, path=path,
-                   values=values or {}, unknown=unknown or [], message=message,
+                   values=json_safe(values or {}), unknown=unknown or [], message=message,
                    fix=workaround.text(lang) if workaround else None, docs=record.url(lang),
                    sources=[s.url for s in record.sources], source=source)
 
@@ -45,6 +59,7 @@ class Summary:
     flagged: int = 0
     segments: list[dict[str, Any]] = field(default_factory=list)
     switches: int = 0
+    risks: dict[str, Any] = field(default_factory=lambda: {"warnings": 0, "rules": []})
     uncovered_ops: list[str] = field(default_factory=list)
     ignored_rules: list[str] = field(default_factory=list)
 

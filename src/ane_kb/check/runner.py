@@ -13,14 +13,20 @@ from ..matching import Match
 from ..persistence import names
 from ..platforms import in_range, parse_os
 from ..records import Chip, Device, Precision, Rule
-from . import extract
+from . import extract, families
 from .graph import Node
+from .isolation import debugging, internal_error
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
+from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
 from .verdict import decide
+from .weight_use import user_of
+
+CLASSICAL_RULE = "layer-rule/classical-pipeline-stages"
+
 
 @dataclass
 class Target:
@@ -51,10 +57,25 @@ class Checker:
         return self.kb.record(name).ref
 
     def check(self, path: Path, shown: str) -> ModelReport:
+        """The report for one model. It never raises for the model's sake: bad input, and any unexpected
+        failure while checking it (contracts §6, isolation), become the report's `error`."""
         try:
-            loaded = read_model(path)
+            return self._check(path, shown)
         except ModelInputError as exc:
             return ModelReport(shown, "other", error=exc.text(self.lang), verdict="unknown")
+        except ProtoUnavailable:
+            raise
+        except Exception as exc:
+            if debugging():
+                raise
+            return ModelReport(shown, "other", error=internal_error(exc, self.lang, self._issues()), verdict="unknown")
+
+    def _issues(self) -> str:
+        repo = str(self.kb.meta.get("settings", {}).get("repo_url", "")).rstrip("/")
+        return f"{repo}/issues" if repo.startswith("https://") else ""
+
+    def _check(self, path: Path, shown: str) -> ModelReport:
+        loaded = read_model(path)
         report = ModelReport(shown, loaded.kind(), message=loaded.note(self.lang))
         formats = loaded.formats()
         if not formats:
@@ -64,18 +85,21 @@ class Checker:
         everything = loaded.nodes()
         nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
-        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props)
         consts = [n for n in everything if n.is_const]
-        findings += self._const_findings(consts, props)
+        by_user = self._const_findings(consts, props)
+        findings, unknown_ops, flagged, off_nodes = self._op_findings(nodes, props, by_user)
+        findings += [finding for finding, _ in by_user.get(None, [])]
         findings += PrecisionScan(self.kb, self.lang).run(nodes, consts, loaded.weights_dir, loaded.unscanned_weights)
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
+        findings += self._classical_findings(loaded.classical_stages())
         findings += self._target_findings()
         findings += self._os_findings(loaded.requires_os())
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted({n.op for n in nodes if (n.format, n.op) not in self.covered} | set(loaded.notes)),
+                                 uncovered_ops=sorted({n.op for n in nodes if n.format != "stage" and (n.format, n.op) not in self.covered}
+                                                     | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
@@ -85,6 +109,18 @@ class Checker:
         if self.lang == "zh":
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
+
+    def _classical_findings(self, stages: list[Any]) -> list[Finding]:
+        """One note per classical stage (a GLM, a tree ensemble ...) of a model that also holds a neural stage."""
+        record = self.kb.record(CLASSICAL_RULE)
+        out = []
+        for stage in stages:
+            message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
+                       else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
+                            f"apply to it")
+            out.append(finding_for(record, "info", message, self.lang, fix=False, layer=stage.name, op=stage.type,
+                                   path=stage.path))
+        return out
 
     def _chips(self) -> list[str | None]:
         return [c.ref for c in self.target.chips] or [None]
@@ -109,7 +145,8 @@ class Checker:
                     _add(hits, match, chip)
         return list(hits.values())
 
-    def _op_findings(self, nodes: list[Node], props: ModelProperties) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
+    def _op_findings(self, nodes: list[Node], props: ModelProperties,
+                     by_user: dict[int | None, list[tuple[Finding, Rule]]]) -> tuple[list[Finding], dict[str, list[Node]], set[int], set[int]]:
         findings: list[Finding] = []
         unknown_ops: dict[str, list[Node]] = {}
         positive_ops: dict[str, list[Node]] = {}
@@ -117,34 +154,52 @@ class Checker:
         off_nodes: set[int] = set()
         for index, node in enumerate(nodes):
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node))
+            found: list[tuple[Finding, Rule]] = []
             for hit in self._matches(node, params):
                 match = hit.match
                 if not match.certain and not match.fired:
-                    unknown_ops.setdefault(match.rule.ref, []).append(node)
+                    if self.verbose:
+                        findings.append(self._unknown_finding(match, node))
+                    else:
+                        unknown_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 if match.certain and (_positive(match.rule) or _general_risk(match.rule)):
                     positive_ops.setdefault(match.rule.ref, []).append(node)
                     continue
                 finding = self._finding(match, hit.chips, params, node)
-                findings.append(finding)
-                if finding.severity in ("error", "warning") and finding.rule not in self.ignore:
+                if finding.rule in self.ignore:
+                    continue
+                found.append((finding, match.rule))
+                if finding.severity in ("error", "warning"):
                     flagged.add(index)
-                    if moves_op_off_ane(match.rule):
+                    if finding.severity == "error" and moves_op_off_ane(match.rule):
                         off_nodes.add(index)
+            findings += families.merge(found + by_user.get(id(node), []), self.lang)
         findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
 
-    def _const_findings(self, consts: list[Node], props: ModelProperties) -> list[Finding]:
-        """Constants are checked only against rules that name the constant op itself (`const`, `constant`)."""
+    def _const_findings(self, consts: list[Node], props: ModelProperties) -> dict[int | None, list[tuple[Finding, Rule]]]:
+        """Constants are checked only against rules that name the `const` op itself. A finding names the op that uses
+        the constant (contract §6), with the constants in `values.constants`: one finding per rule and op. They are
+        keyed by the id of that op's node (None for a constant nothing uses)."""
+        by_user: dict[int | None, list[tuple[Finding, Rule]]] = {}
         if not {(n.format, n.op) for n in consts} & self.covered:
-            return []
-        findings = []
+            return by_user
         for node in consts:
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
+            user = user_of(node)
             for hit in self._matches(node, params, named_only=True):
-                if hit.match.certain:
-                    findings.append(self._finding(hit.match, hit.chips, params, node))
-        return findings
+                if not hit.match.certain or hit.match.rule.ref in self.ignore:
+                    continue
+                found = by_user.setdefault(id(user) if user else None, [])
+                same = next((f for f, rule in found if rule is hit.match.rule), None)
+                if same is not None:
+                    same.values["constants"].append(node.name)
+                    continue
+                finding = self._finding(hit.match, hit.chips, params, user or node)
+                finding.values["constants"] = [node.name]
+                found.append((finding, hit.match.rule))
+        return by_user
 
     def _summary(self, ops_by_rule: dict[str, list[Node]], unknown: bool) -> list[Finding]:
         """One note per rule for many ops: rules saying ops run on the ANE and general precision risks of an op
@@ -162,6 +217,14 @@ class Checker:
             clauses = sorted({f"{leaf['param']} is unknown" for leaf in leaves(getattr(rule, "condition", None))})
             out.append(finding_for(rule, "info", message, self.lang, fix=False, unknown=clauses if unknown else None))
         return out
+
+    def _unknown_finding(self, match: Match, node: Node) -> Finding:
+        """With --verbose: one note per op a rule could not be checked for, naming the missing values."""
+        rule = match.rule
+        message = (f"{rule.title.zh}：缺少判断所需的数据，无法检查" if self.lang == "zh"
+                   else f"{rule.title.en}: could not be checked")
+        return finding_for(rule, "info", message, self.lang, fix=False, unknown=list(match.unknown), layer=node.name,
+                           op=node.op, path=node.path)
 
     def _finding(self, match: Match, chips: list[str], values: dict[str, Any], node: Node | None) -> Finding:
         rule = match.rule

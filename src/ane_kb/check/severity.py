@@ -24,7 +24,7 @@ def _normal(rule: Rule, certain: bool) -> str:
         level = rule.severity or "warning"
         return level if certain else "info"
     effect = rule.effect.kind if rule.effect else None
-    if effect == "runs-on-ane" or effect is None:
+    if effect in ("runs-on-ane", "prefers-cpu") or effect is None:
         return "info"
     if effect == "slows-on-ane" and rule.scope == "model":
         return "info"  # a cost of the model's layout as a whole: advice, with no op to move

@@ -1,4 +1,4 @@
-"""The segment picture and the verdict: how the graph is likely cut into ANE and non-ANE parts."""
+"""The segment picture and the verdict, decided by error findings alone (contract §6)."""
 
 from __future__ import annotations
 
@@ -26,21 +26,26 @@ def segments(nodes: list[Node], off: set[int]) -> list[dict[str, Any]]:
     return runs
 
 
+def risks(report: ModelReport) -> dict[str, Any]:
+    """Warnings, counted: they never move an op off the ANE, but the user should know of them."""
+    warnings = [f for f in report.findings if f.severity == "warning"]
+    return {"warnings": len(warnings), "rules": sorted({f.rule for f in warnings})}
+
+
 def decide(report: ModelReport, nodes: list[Node], off: set[int], kb: KnowledgeBase, target: Target) -> None:
-    """Segments and verdict. `off` holds the layers an error or warning finding moves off the ANE."""
+    """Segments, risks and verdict. `off` holds the layers an error finding moves off the ANE."""
     runs = segments(nodes, off)
     report.summary.segments = runs
     report.summary.switches = max(0, len(runs) - 1)
+    report.summary.risks = risks(report)
     errors = [f for f in report.findings if f.severity == "error"]
-    warnings = [f for f in report.findings if f.severity == "warning"]
     whole_model = any(f.layer is None and f.rule.startswith(("chip/", "device/")) for f in errors) or \
         any(_whole_model(kb, f.rule) for f in errors)
-    maybe_whole_model = any(_whole_model(kb, f.rule) for f in warnings)
     if not nodes:
         report.verdict = "unknown"
     elif whole_model or (off and (len(off) / len(nodes) >= UNLIKELY_SHARE or report.summary.switches >= UNLIKELY_SWITCHES)):
         report.verdict = "unlikely"
-    elif off or maybe_whole_model:
+    elif off or errors:
         report.verdict = "partly"
     else:
         report.verdict = "likely-all-ane"

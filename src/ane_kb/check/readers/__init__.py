@@ -46,6 +46,12 @@ MESSAGES = {
         "aimodelc": "this is an ahead-of-time compiled Core AI model (.aimodelc); point me at the .aimodel it was compiled from",
         "pte": "this is an ExecuTorch program (.pte), not a Core AI model; save the model as an .aimodel with coreai-torch and check that",
         "aimodel_browser": "Core AI models (.aimodel) need the command-line checker: the native Core AI library does not run in the browser; run pip install 'ane-kb[coreai]' and ane-kb check model.aimodel",
+        "special": "the {part} is not a regular file or folder (a FIFO, device or socket); it was not opened",
+        "unreadable": "the {part} cannot be read ({reason})",
+        "too_large": "the {part} is larger than {limit} bytes, more than a Core ML spec can hold",
+        "outside": "not a valid model package: {item} points outside the package; it was not read",
+        "bad_name": "not a valid model package: {item} is not a usable file name",
+        "no_block": "not a valid ML Program: its function {function} has no block of ops",
     },
     "zh": {
         "missing": "找不到文件",
@@ -79,6 +85,12 @@ MESSAGES = {
         "aimodelc": "这是预先编译好的 Core AI 模型（.aimodelc）；请改用编译它所用的 .aimodel",
         "pte": "这是 ExecuTorch 程序（.pte），不是 Core AI 模型；请用 coreai-torch 把模型保存为 .aimodel 再检查",
         "aimodel_browser": "Core AI 模型（.aimodel）需要用命令行检查器：Core AI 的原生库无法在浏览器中运行；请执行 pip install 'ane-kb[coreai]'，再运行 ane-kb check model.aimodel",
+        "special": "{part}不是普通文件或文件夹（而是 FIFO、设备或套接字），没有打开它",
+        "unreadable": "无法读取{part}（{reason}）",
+        "too_large": "{part}大于 {limit} 字节，超出了 Core ML 规范能容纳的大小",
+        "outside": "不是有效的模型包：{item} 指向包外，没有读取",
+        "bad_name": "不是有效的模型包：{item} 不是可用的文件名",
+        "no_block": "不是有效的 ML Program：其函数 {function} 没有任何算子块",
     },
 }
 WORDS = {
@@ -129,16 +141,29 @@ class LoadedModel:
         return model_kind(self.spec)
 
     def formats(self) -> list[str]:
-        """The model formats whose rules apply; empty when the ANE question does not apply (a tree ensemble)."""
+        """The model formats whose rules apply; empty when the ANE question does not apply (a tree ensemble).
+        A built-in model names a network the OS ships, so a model holding one is never "not applicable"; with no
+        layers of its own it is matched as a NeuralNetwork model, the spec family built-in models belong to."""
         from ..graph import formats
+        from ..stages import builtin_stages
 
-        return formats(self.spec)
+        return formats(self.spec) or (["neuralnetwork"] if builtin_stages(self.spec) else [])
 
     def nodes(self) -> list[Node]:
-        """Every op, constants included, in execution order."""
-        from ..graph import walk
+        """Every op, constants included, in execution order; then a node for each built-in model, so that the
+        segments and the verdict count it (its record speaks for it: the file holds no layers of it)."""
+        from ..graph import Node, Scope, walk
+        from ..stages import builtin_stages
 
-        return list(walk(self.spec))
+        stages = [Node("stage", stage.type, stage.name, stage.path, stage.spec, Scope("stage", stage.spec))
+                  for stage in builtin_stages(self.spec)]
+        return [*walk(self.spec), *stages]
+
+    def classical_stages(self) -> list[Any]:
+        """Classical stages (a GLM, a tree ensemble ...) beside a neural one."""
+        from ..stages import classical_stages
+
+        return list(classical_stages(self.spec))
 
     def note(self, lang: str) -> str | None:
         """A model-level note for the report's `message`, or None."""

@@ -161,6 +161,9 @@ class CoreAIModel(LoadedModel):
     def nodes(self) -> list[Node]:
         return list(self._nodes)
 
+    def classical_stages(self) -> list[Any]:
+        return []
+
     def note(self, lang: str) -> str | None:
         return NOTE["zh" if lang == "zh" else "en"]
 

@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ..proto import modules
+from ..weights import blob_file
 from . import NOT_COREML, LoadedModel, ModelInputError
+from .safe_files import exists, inside, kind_of, read_regular, shown_name
+
+MANIFEST_LIMIT = 1 << 20
 
 
 def read(path: Path) -> LoadedModel:
     """A .mlmodel file or an .mlpackage folder."""
-    if not path.exists():
-        raise ModelInputError("missing")
+    kind = kind_of(path)
     suffix = path.suffix.lower()
     if suffix == ".mlmodelc":
         raise ModelInputError("compiled")
     if suffix in NOT_COREML:
         raise ModelInputError("other_framework", what=suffix)
-    if path.is_dir():
+    if kind == "folder":
         return _read_package(path)
-    return LoadedModel(path, _parse(path.read_bytes(), "file"), None)
+    return LoadedModel(path, _parse(read_regular(path, "file"), "file"), None)
 
 
 def _parse(data: bytes, part: str) -> Any:
@@ -39,33 +42,63 @@ def _parse(data: bytes, part: str) -> Any:
     return spec
 
 
-def _read_package(path: Path) -> LoadedModel:
-    manifest_path = path / "Manifest.json"
-    if not manifest_path.is_file():
-        raise ModelInputError("no_manifest" if path.suffix.lower() == ".mlpackage" else "not_a_package")
+def _manifest(path: Path) -> tuple[dict[str, Any], str]:
+    """The manifest's entries (each a mapping with a string `path`) and the root model's item path."""
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        entries = manifest["itemInfoEntries"]
-        root = entries[manifest["rootModelIdentifier"]]
-        model_file = path / "Data" / root["path"]
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        manifest = json.loads(read_regular(path / "Manifest.json", "Manifest.json", MANIFEST_LIMIT).decode("utf-8"))
+    except ModelInputError as exc:
+        if exc.code == "missing":
+            raise ModelInputError("no_manifest" if path.suffix.lower() == ".mlpackage" else "not_a_package") from None
+        if exc.code == "too_large":
+            raise ModelInputError("bad_manifest") from None
+        raise
+    except (ValueError, RecursionError):
         raise ModelInputError("bad_manifest") from None
+    entries = manifest.get("itemInfoEntries") if isinstance(manifest, dict) else None
+    root = manifest.get("rootModelIdentifier") if isinstance(manifest, dict) else None
+    if not isinstance(entries, dict) or not isinstance(root, str) or not isinstance(entries.get(root), dict):
+        raise ModelInputError("bad_manifest")
+    if not all(isinstance(item, dict) and isinstance(item.get("path"), str) for item in entries.values()):
+        raise ModelInputError("bad_manifest")
+    return entries, entries[root]["path"]
+
+
+def _read_package(path: Path) -> LoadedModel:
+    if not exists(path / "Manifest.json"):
+        raise ModelInputError("no_manifest" if path.suffix.lower() == ".mlpackage" else "not_a_package")
+    entries, root_item = _manifest(path)
     for item in entries.values():
-        if isinstance(item, dict) and not (path / "Data" / str(item.get("path", ""))).exists():
-            raise ModelInputError("missing_item", item=str(item.get("path")))
-    if not model_file.is_file():
-        raise ModelInputError("missing_model", item=str(root.get("path")))
-    spec = _parse(model_file.read_bytes(), "package")
-    weights = model_file.parent / "weights"
-    if spec.WhichOneof("Type") == "mlProgram" and _uses_blobs(spec) and not weights.is_dir():
+        named = f"Data/{item['path']}"
+        found = inside(path, str(PurePath("Data", item["path"])), item=named)
+        if not exists(found):
+            raise ModelInputError("missing_item", item=shown_name(item["path"]))
+        kind_of(found, shown_name(named))
+    model_file = inside(path, str(PurePath("Data", root_item)), item=f"Data/{root_item}")
+    if kind_of(model_file, "package") != "file":
+        raise ModelInputError("missing_model", item=shown_name(root_item))
+    spec = _parse(read_regular(model_file, "package"), "package")
+    weights = inside(model_file.parent, "weights")
+    has_weights = exists(weights) and kind_of(weights, "weights") == "folder"
+    blobs = _blob_files(spec)
+    if spec.WhichOneof("Type") == "mlProgram" and blobs and not has_weights:
         raise ModelInputError("no_weights")
-    return LoadedModel(path, spec, weights if weights.is_dir() else None)
+    for name in blobs:
+        found = blob_file(model_file.parent, name)
+        if exists(found):
+            kind_of(found, shown_name(name))
+    return LoadedModel(path, spec, weights if has_weights else None)
 
 
-def _uses_blobs(spec: Any) -> bool:
-    for function in spec.mlProgram.functions.values():
-        for block in function.block_specializations.values():
-            for op in block.operations:
-                if op.type == "const" and op.attributes["val"].WhichOneof("value") == "blobFileValue":
-                    return True
-    return False
+def _blob_files(spec: Any) -> set[str]:
+    """The file names of every blob an ML Program's constants point at, nested blocks included."""
+    names: set[str] = set()
+    if spec.WhichOneof("Type") != "mlProgram":
+        return names
+    blocks = [block for function in spec.mlProgram.functions.values() for block in function.block_specializations.values()]
+    while blocks:
+        for op in blocks.pop().operations:
+            for value in op.attributes.values():
+                if value.WhichOneof("value") == "blobFileValue":
+                    names.add(value.blobFileValue.fileName)
+            blocks.extend(op.blocks)
+    return names

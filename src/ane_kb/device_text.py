@@ -1,0 +1,61 @@
+"""What `ane-kb device` adds to a device's name and chips: the engine's facts and the rules that apply,
+grouped by effect (the same list as the device's page)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .device_rules import Applicable, by_effect
+
+if TYPE_CHECKING:
+    from .knowledge import KnowledgeBase
+    from .records import Device
+
+_WORDS = {
+    "en": {"generation": "ANE generation", "cores": "ANE cores", "peak": "Peak", "os": "OS",
+           "machine_ids": "Machine identifiers", "model_numbers": "Model numbers", "none": "not recorded",
+           "rules": "Rules that apply ({n})", "no_rules": "No layer rule applies: Core ML cannot use an ANE here.",
+           "assumed": "assumed to hold on this newer engine", "between": "uncertain here", "only": "only on"},
+    "zh": {"generation": "神经引擎代际", "cores": "神经引擎核心数", "peak": "峰值算力", "os": "系统",
+           "machine_ids": "机型标识符", "model_numbers": "型号", "none": "未记录",
+           "rules": "适用的规则（{n} 条）", "no_rules": "没有层规则适用：Core ML 在此无法使用神经引擎。",
+           "assumed": "推定在这一更新的引擎上仍然成立", "between": "此处不确定", "only": "仅限"},
+}
+
+
+def device_facts(kb: KnowledgeBase, device: Device) -> dict[str, Any]:
+    """Generation, cores and rated operations per chip, OS range, machine identifiers and model numbers."""
+    chips = [{"chip": c.ref, "generation": c.ane.generation if c.ane else None, "cores": c.ane.cores if c.ane else None,
+              "peak_ops": [{"value": p.value, "unit": p.unit, "basis": p.basis} for p in c.peak_ops]}
+             for c in device.chips]
+    os = getattr(device, "os", None) or {}
+    return {"engines": chips, "os": {p: {"min": lo, "max": hi} for p, (lo, hi) in os.items()},
+            "machine_ids": list(getattr(device, "machine_ids", ()) or ()),
+            "model_numbers": list(getattr(device, "model_numbers", ()) or ())}
+
+
+def device_rules_text(kb: KnowledgeBase, device: Device, found: list[Applicable], lang: str) -> str:
+    w = _WORDS[lang]
+    facts = device_facts(kb, device)
+    labels = kb.vocab.get("ane_generations", {})
+    lines = []
+    for chip in facts["engines"]:
+        gen = chip["generation"]
+        label = labels.get(str(gen), {}).get("label", {}).get(lang, "") if gen else ""
+        peak = ", ".join(f"{p['value']:g} {p['unit']} ({p['basis']})" for p in chip["peak_ops"]) or w["none"]
+        lines.append(f"{chip['chip']}: {w['generation']} {gen or '—'}" + (f" ({label})" if label else "")
+                     + f"; {w['cores']} {chip['cores'] or '—'}; {w['peak']} {peak}")
+    os = ", ".join(f"{p} {v['min'] or ''}–{v['max'] or ''}" for p, v in sorted(facts["os"].items()))
+    lines += [f"{w['os']}: {os or w['none']}", f"{w['machine_ids']}: {', '.join(facts['machine_ids']) or w['none']}",
+              f"{w['model_numbers']}: {', '.join(facts['model_numbers']) or w['none']}", ""]
+    if not found:
+        return "\n".join(lines + [w["no_rules"]])
+    lines.append(w["rules"].format(n=len(found)))
+    for effect, items in by_effect(found).items():
+        lines.append(f"  {effect}:")
+        for item in items:
+            notes = [w[item.persistence.state]] if item.persistence and item.persistence.state in ("assumed", "between") else []
+            if len(item.chips) < len(device.chips):
+                notes.append(f"{w['only']} {', '.join(item.chips)}")
+            lines.append(f"    {item.rule.ref} [{item.rule.confidence}]" + (f" ({'; '.join(notes)})" if notes else ""))
+    return "\n".join(lines)
