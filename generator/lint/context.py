@@ -39,7 +39,7 @@ class Context:
     @cached_property
     def identifiers(self) -> dict[str, set[str]]:
         data = self.kb.vocab_data("identifiers")
-        known = {fmt: set(data.get(fmt) or []) for fmt in ("neuralnetwork", "mlprogram")}
+        known = {fmt: set(data.get(fmt) or []) for fmt in ("neuralnetwork", "mlprogram", "coreai")}
         for extra in data.get("extra") or []:
             if isinstance(extra, dict) and extra.get("format") in known:
                 known[extra["format"]].add(str(extra.get("name")))

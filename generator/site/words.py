@@ -41,7 +41,7 @@ W = {
         "observed": "Observed on", "lift": "seen running on the ANE (lifted)",
         "generations_span": "ANE generations {span}", "policy": "On newer engines", "examples": "Worked examples", "workaround": "Workaround",
         "disputes": "What the sources disagree on", "corrections": "Corrections to a source",
-        "open_questions": "Open questions", "identifiers": "Core ML identifiers", "scope": "Scope",
+        "open_questions": "Open questions", "identifiers": "Op identifiers", "scope": "Scope",
         "always": "always", "everywhere": "Everywhere: the rule names no chip, generation or OS limit.",
         "accessed": "accessed", "expect": "Expected", "params": "Parameters", "format": "Format", "op": "Op",
         "match": "matches", "no-match": "does not match", "unknown": "unknown", "filter": "Filter the table…",
@@ -67,7 +67,7 @@ W = {
         "observed": "观察环境", "lift": "观察到在神经引擎上运行（限制已解除）",
         "generations_span": "神经引擎代际 {span}", "policy": "在更新的神经引擎上", "examples": "示例", "workaround": "解决办法",
         "disputes": "各来源的分歧", "corrections": "对来源的更正",
-        "open_questions": "开放问题", "identifiers": "Core ML 标识符", "scope": "作用范围",
+        "open_questions": "开放问题", "identifiers": "算子标识符", "scope": "作用范围",
         "always": "总是", "everywhere": "适用于所有环境：规则没有限定芯片、代际或系统版本。",
         "accessed": "访问于", "expect": "预期", "params": "参数", "format": "格式", "op": "算子",
         "match": "匹配", "no-match": "不匹配", "unknown": "未知", "filter": "筛选表格……",
@@ -90,10 +90,10 @@ W = {
 }
 EFFECTS = {
     "en": {"falls-back": "falls back", "may-fall-back": "may fall back", "runs-on-ane": "runs on the ANE",
-           "loses-precision": "loses precision", "fails-to-compile": "fails to compile",
+           "slows-on-ane": "runs on the ANE with overhead", "loses-precision": "loses precision", "fails-to-compile": "fails to compile",
            "prefers-cpu": "the scheduler may prefer the CPU (a cost-model choice, not a restriction)"},
     "zh": {"falls-back": "回退", "may-fall-back": "可能回退", "runs-on-ane": "可在神经引擎上运行",
-           "loses-precision": "损失精度", "fails-to-compile": "编译失败",
+           "slows-on-ane": "可在神经引擎上运行，但有额外开销", "loses-precision": "损失精度", "fails-to-compile": "编译失败",
            "prefers-cpu": "调度器可能优先选择 CPU（出于代价估算，并非限制）"},
 }
 TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown unit"},

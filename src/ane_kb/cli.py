@@ -41,8 +41,8 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--version", action="store_true", help="print the package and data versions")
     sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     rules = sub.add_parser("rules", help="list layer rules, optionally for one op, format or confidence")
-    rules.add_argument("--op", help="a NeuralNetwork layer type or ML Program op type, e.g. max_pool")
-    rules.add_argument("--model-format", choices=("neuralnetwork", "mlprogram"), dest="model_format")
+    rules.add_argument("--op", help="a NeuralNetwork layer type, ML Program op type or Core AI op type, e.g. max_pool")
+    rules.add_argument("--model-format", choices=("neuralnetwork", "mlprogram", "coreai"), dest="model_format")
     rules.add_argument("--confidence", choices=CONFIDENCE)
     _common(rules)
     show = sub.add_parser("show", help="show one record by id (kind/id, or a bare id unique across kinds)")
@@ -100,8 +100,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def _rules(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
     found: list[Rule] = kb.rules.filter(confidence=args.confidence, format=args.model_format, identifier=args.op)
-    if args.op and not found and not any(args.op in kb.identifiers(f) for f in ("neuralnetwork", "mlprogram")):
-        raise UsageError(f"unknown op {args.op!r}; give a NeuralNetwork layer type or an ML Program op type")
+    if args.op and not found and not any(args.op in kb.identifiers(f) for f in ("neuralnetwork", "mlprogram", "coreai")):
+        raise UsageError(f"unknown op {args.op!r}; give a NeuralNetwork layer type, an ML Program op type or a Core AI op type")
     data = [{"rule": r.ref, "title": r.title.text(args.lang), "confidence": r.confidence,
              "effect": r.effect.kind if r.effect else None, "identifiers": {k: list(v) for k, v in r.identifiers.items()},
              "condition": kb.describe(r, args.lang), "docs": r.url(args.lang)} for r in found]

@@ -26,7 +26,7 @@ else:
             return cls
 
 CONFIDENCE = ("confirmed", "likely", "speculative", "anecdotal", "disputed")
-FORMATS = ("neuralnetwork", "mlprogram")
+FORMATS = ("neuralnetwork", "mlprogram", "coreai")
 
 
 class Collection(_Generic[R]):

@@ -61,3 +61,20 @@ def test_folder_without_manifest(tmp_path: Path) -> None:
     shutil.copy(__file__, folder / "x.py")
     error = json.loads(run(str(folder)))["models"][0]["error"]
     assert "not an .mlpackage" in error
+
+
+def test_a_core_ai_model_needs_the_cli(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The native Core AI library does not run in Pyodide: the page says to use the CLI, in both languages."""
+    from ane_kb.check.readers import aimodel
+
+    monkeypatch.setattr(aimodel, "library_available", lambda: False)
+    folder = tmp_path / "model.aimodel"
+    folder.mkdir()
+    (folder / "main.mlirb").write_bytes(b"ML\xefR")
+    archive = tmp_path / "model.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        out.write(folder / "main.mlirb", "model.aimodel/main.mlirb")
+    for path in (folder, archive):
+        for lang, words in (("en", "command-line checker"), ("zh", "命令行检查器")):
+            (model,) = json.loads(run(str(path), lang=lang))["models"]
+            assert model["format"] == "coreai" and words in model["error"] and "ane-kb[coreai]" in model["error"]

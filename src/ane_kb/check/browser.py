@@ -10,8 +10,8 @@ from pathlib import Path
 
 from .. import __version__, default
 from . import TargetError, resolve_target
-from .readers import COMPILED_PARTS
 from .printable import printable
+from .readers import COMPILED_PARTS, ModelInputError, aimodel
 from .report import ModelReport, Report
 from .runner import Checker
 
@@ -20,7 +20,8 @@ TOO_MANY_FILES = 10_000
 
 
 def unpack(path: Path) -> Path:
-    """A zip of an .mlpackage or an .mlmodelc becomes the model folder inside it; anything else is returned as it is."""
+    """A zip of an .mlpackage, an .mlmodelc or an .aimodel becomes the model folder inside it; anything else is
+    returned as it is."""
     if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
         return path
     target = path.parent / UNZIPPED
@@ -35,7 +36,8 @@ def unpack(path: Path) -> Path:
             if not str(resolved).startswith(str(target.resolve())):
                 return path  # a path that escapes the folder: not unpacked, reported as not a model
         archive.extractall(target)
-    packages = sorted(p for p in target.rglob("*") if p.is_dir() and p.suffix.lower() in (".mlpackage", ".mlmodelc"))
+    packages = sorted(p for p in target.rglob("*")
+                      if p.is_dir() and p.suffix.lower() in (".mlpackage", ".mlmodelc", ".aimodel"))
     if packages:
         return packages[0]
     manifests = sorted(target.rglob("Manifest.json"))
@@ -44,7 +46,8 @@ def unpack(path: Path) -> Path:
 
 def compiled_folder(target: Path) -> Path | None:
     """The outermost folder of an unzipped archive that holds a compiled model's parts, if any."""
-    found = sorted((p.parent for part in COMPILED_PARTS for p in target.rglob(part)), key=lambda p: len(p.parts))
+    parts = (*COMPILED_PARTS, "main.mlirb")
+    found = sorted((p.parent for part in parts for p in target.rglob(part)), key=lambda p: len(p.parts))
     return found[0] if found else None
 
 
@@ -62,6 +65,9 @@ def run(path: str, device: str | None = None, os_target: str | None = None, lang
         message = f"无法解压这个 zip 文件（{exc}）" if lang == "zh" else f"the zip file cannot be unpacked ({exc})"
         result = ModelReport(shown, "other", error=printable(message), verdict="unknown")
     else:
-        result = Checker(kb, target, lang).check(model, shown)
+        if aimodel.claims(model) and not aimodel.library_available():
+            result = ModelReport(shown, "coreai", error=ModelInputError("aimodel_browser").text(lang), verdict="unknown")
+        else:
+            result = Checker(kb, target, lang).check(model, shown)
     report = Report({"name": "ane-kb", "version": __version__, "data_version": kb.data_version}, [result])
     return json.dumps(report.to_dict(), ensure_ascii=False)

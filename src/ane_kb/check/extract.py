@@ -1,8 +1,8 @@
 """Read a node's parameter values the way the knowledge base's parameter vocabulary says.
 
 Each parameter names, per format and op, an extractor kind: a layer field, an enum field or oneof,
-a MIL input (one or several), the shape of a named operand (or one axis of it), an operand's origin,
-dtype, rank or shape, a constant, or a model property; or a value derived from the graph around the
+a MIL input (one or several) or a Core AI operand by position, the shape of a named operand (or one axis of it), an operand's origin,
+producer, dtype, rank or shape, a constant, or a model property; or a value derived from the graph around the
 op (a matrix product's reduction depth, a multiply's broadcasting, a layer input's height and width, what a weight is used as and how
 it is quantized, the type its consumers compute in). A value that cannot be read is simply left out,
 and the rule evaluation reports it as unknown.
@@ -81,7 +81,12 @@ def _extract(node: Node, spec: Mapping[str, Any], model_property: ModelProperty)
     if kind in DERIVED:
         value = DERIVED[kind](node, spec)
         return _MISSING if value is None else value
-    value = _nn(node, spec) if node.format == "neuralnetwork" else _mil(node, spec)
+    if node.format == "neuralnetwork":
+        value = _nn(node, spec)
+    elif node.format == "coreai":
+        value = _coreai(node, spec)
+    else:
+        value = _mil(node, spec)
     return _axis(value, spec["axis"]) if "axis" in spec and value is not _MISSING else value
 
 
@@ -217,6 +222,63 @@ def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
     else:
         names = mil_positional_input(node, spec.get("input_index", 0))
     return node.scope.types.get(names[0]) if names else None
+
+
+def _coreai(node: Node, spec: Mapping[str, Any]) -> Any:
+    """Core AI operands are positional (conv2d: input, weight, stride, dilation, groups), and what the
+    other formats keep as attributes are constant operands."""
+    kind = spec["kind"]
+    if kind in ("input", "origin", "producer"):
+        index = spec.get("input_index", 0)
+        if index >= len(node.inputs):
+            return spec.get("default", _MISSING)
+        operand = node.inputs[index]
+        if kind == "origin":
+            return "const" if operand in node.scope.consts else "runtime"
+        if kind == "producer":
+            return node.scope.producers.get(operand, _MISSING)
+        value = node.scope.consts.get(operand)
+        if value is None:
+            return _MISSING
+        return _derive(value, spec["derive"]) if "derive" in spec else value
+    if "output" in spec:
+        names = node.outputs[spec["output"]:spec["output"] + 1]
+    else:
+        names = node.inputs[spec.get("input_index", 0):spec.get("input_index", 0) + 1]
+    operand_type = node.scope.types.get(names[0]) if names else None
+    if not isinstance(operand_type, dict):
+        return _MISSING
+    if kind == "dtype":
+        return operand_type.get("dtype") or _MISSING
+    shape = operand_type.get("shape")
+    if shape is None:
+        return _MISSING
+    if kind == "rank":
+        return len(shape)
+    if any(d < 0 for d in shape):
+        return _MISSING
+    if kind == "shape":
+        return list(shape)
+    if kind == "input-shape":
+        return list(shape[spec.get("from_axis", 0):])
+    return _MISSING
+
+
+def _derive(value: Any, how: str) -> Any:
+    if how == "largest-prime-factor":
+        items = value if isinstance(value, list) else [value]
+        return [largest_prime_factor(int(v)) for v in items if isinstance(v, (int, float))]
+    return _MISSING
+
+
+def largest_prime_factor(n: int) -> int:
+    """1 for 0 and 1; otherwise the largest prime dividing n."""
+    n, best, p = abs(n), 1, 2
+    while n > 1 and p * p <= n:
+        while n % p == 0:
+            best, n = p, n // p
+        p += 1
+    return max(best, n) if n > 1 else best
 
 
 PRIMARY_INPUTS = ("x", "input", "query", "data", "a")

@@ -44,6 +44,7 @@ class Node:
     inputs: list[str] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
     is_const: bool = False
+    source: str | None = None
 
 
 def model_kind(spec: Any) -> str:
@@ -55,6 +56,14 @@ def model_kind(spec: Any) -> str:
     if kind in PIPELINE_TYPES:
         return "pipeline"
     return "other"
+
+
+def formats(spec: Any) -> list[str]:
+    """The model formats in a spec (a pipeline's, of every model in it)."""
+    kind = model_kind(spec)
+    if kind in ("neuralnetwork", "mlprogram"):
+        return [kind]
+    return sorted({f for model in sub_models(spec) for f in formats(model)})
 
 
 def sub_models(spec: Any) -> list[Any]:

@@ -18,7 +18,8 @@ UNKNOWN = None
 
 
 class ModelProperties:
-    """Computes each property once, on demand. Unknown properties are None (reported as unknown)."""
+    """Computes each property once, on demand. Unknown properties are None (reported as unknown).
+    A model read without a Core ML spec (Core AI) has only the properties its reader knows."""
 
     def __init__(self, spec: Any, nodes: list[Node], weights_dir: Path | None,
                  known: dict[str, Any] | None = None) -> None:
@@ -44,7 +45,7 @@ class ModelProperties:
 
     def __call__(self, name: str) -> Any:
         if name not in self._cache:
-            compute = self._compute.get(name)
+            compute = self._compute.get(name) if self.spec is not None or name == "fallback_op_count" else None
             self._cache[name] = compute() if compute else UNKNOWN
         return self._cache[name]
 

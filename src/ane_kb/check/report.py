@@ -39,17 +39,18 @@ class Finding:
     fix: str | None
     docs: str
     sources: list[str]
+    source: str | None = None
 
 
 def finding_for(record: Record, severity: str, message: str, lang: str, *, fix: bool = True, layer: str | None = None,
                 op: str | None = None, path: str = "", values: dict[str, Any] | None = None,
-                unknown: list[str] | None = None) -> Finding:
+                unknown: list[str] | None = None, source: str | None = None) -> Finding:
     """A finding about `record`: its confidence, docs and sources filled in; its workaround as the fix."""
     workaround = getattr(record, "workaround", None) if fix else None
     return Finding(rule=record.ref, severity=severity, confidence=record.confidence, layer=layer, op=op, path=path,
                    values=json_safe(values or {}), unknown=unknown or [], message=message,
                    fix=workaround.text(lang) if workaround else None, docs=record.url(lang),
-                   sources=[s.url for s in record.sources])
+                   sources=[s.url for s in record.sources], source=source)
 
 
 @dataclass

@@ -11,9 +11,10 @@ from ..conditions import leaves
 from ..knowledge import KnowledgeBase
 from ..matching import Match
 from ..persistence import names
+from ..platforms import in_range, parse_os
 from ..records import Chip, Device, Precision, Rule
 from . import extract, families
-from .graph import Node, Scope, model_kind, sub_models, walk
+from .graph import Node
 from .isolation import debugging, internal_error
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
@@ -21,7 +22,6 @@ from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
-from .stages import builtin_stages, classical_stages
 from .verdict import decide
 from .weight_use import user_of
 
@@ -49,8 +49,8 @@ class Checker:
                  verbose: bool = False) -> None:
         self.kb, self.target, self.lang, self.verbose = kb, target, lang, verbose
         self.ignore = {self._ref(r) for r in ignore}
-        covered = {op for rule in [*kb.rules, *kb.precision] for ops in rule.identifiers.values() for op in ops}
-        self.covered = covered
+        self.covered = {(fmt, op) for rule in [*kb.rules, *kb.precision] for fmt, ops in rule.identifiers.items()
+                        for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
 
     def _ref(self, name: str) -> str:
@@ -76,15 +76,14 @@ class Checker:
 
     def _check(self, path: Path, shown: str) -> ModelReport:
         loaded = read_model(path)
-        kind = model_kind(loaded.spec)
-        report = ModelReport(shown, kind)
-        formats = self._formats(loaded.spec)
+        report = ModelReport(shown, loaded.kind(), message=loaded.note(self.lang))
+        formats = loaded.formats()
         if not formats:
             report.verdict = "not-applicable"
             report.message = self._not_applicable(loaded.spec)
             return report
-        everything = list(walk(loaded.spec))
-        nodes = [n for n in everything if not n.is_const] + _stage_nodes(loaded.spec)
+        everything = loaded.nodes()
+        nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
         consts = [n for n in everything if n.is_const]
         by_user = self._const_findings(consts, props)
@@ -94,22 +93,16 @@ class Checker:
         props.fallback_op_count = len(off_nodes)
         findings += self._model_findings(formats, props)
         findings += self._summary(unknown_ops, unknown=True)
-        findings += self._classical_findings(loaded.spec)
+        findings += self._classical_findings(loaded.classical_stages())
         findings += self._target_findings()
+        findings += self._os_findings(loaded.requires_os())
         report.findings = [f for f in findings if f.rule not in self.ignore]
         report.summary = Summary(layers=len(nodes), flagged=len(flagged),
-                                 uncovered_ops=sorted(({n.op for n in nodes if n.format != "stage"} - self.covered)
-                                                      | set(loaded.notes)),
+                                 uncovered_ops=sorted({n.op for n in nodes if n.format != "stage" and (n.format, n.op) not in self.covered}
+                                                     | set(loaded.notes)),
                                  ignored_rules=sorted(self.ignore))
         decide(report, nodes, off_nodes, self.kb, self.target)
         return report
-
-    def _formats(self, spec: Any) -> list[str]:
-        """The formats the model's rules are matched for. A built-in model names a network the OS ships, so a model
-        holding one is never "not applicable"; with no layers of its own it is matched as a NeuralNetwork model,
-        the spec family built-in models belong to."""
-        found = _neural_formats(spec)
-        return found or (["neuralnetwork"] if builtin_stages(spec) else [])
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
@@ -117,11 +110,11 @@ class Checker:
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
 
-    def _classical_findings(self, spec: Any) -> list[Finding]:
+    def _classical_findings(self, stages: list[Any]) -> list[Finding]:
         """One note per classical stage (a GLM, a tree ensemble ...) of a model that also holds a neural stage."""
         record = self.kb.record(CLASSICAL_RULE)
         out = []
-        for stage in classical_stages(spec):
+        for stage in stages:
             message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
                        else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
                             f"apply to it")
@@ -190,7 +183,7 @@ class Checker:
         the constant (contract §6), with the constants in `values.constants`: one finding per rule and op. They are
         keyed by the id of that op's node (None for a constant nothing uses)."""
         by_user: dict[int | None, list[tuple[Finding, Rule]]] = {}
-        if not any("const" in r.identifiers.get("mlprogram", ()) for r in [*self.kb.rules, *self.kb.precision]):
+        if not {(n.format, n.op) for n in consts} & self.covered:
             return by_user
         for node in consts:
             params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
@@ -240,7 +233,8 @@ class Checker:
         shown = {k: v for k, v in values.items() if k in used}
         message = self._message(rule, match, chips)
         return finding_for(rule, level, message, self.lang, values=shown, unknown=list(match.unknown),
-                           layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "")
+                           layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "",
+                           source=node.source if node else None)
 
     def _message(self, rule: Rule, match: Match, chips: list[str]) -> str:
         zh = self.lang == "zh"
@@ -299,19 +293,31 @@ class Checker:
             break
         return out
 
+    def _target_os(self) -> list[tuple[str, str]]:
+        """The newest OS the target runs, per platform: --os itself, or the top of the device's OS range."""
+        if self.target.os is not None:
+            return [parse_os(self.target.os)]
+        ranges = getattr(self.target.device, "os", None) or {}
+        out = []
+        for platform, span in ranges.items():
+            top = span.get("max") if isinstance(span, dict) else (span[1] if isinstance(span, (tuple, list)) else None)
+            if top:
+                out.append((platform, str(top)))
+        return out
 
-def _neural_formats(spec: Any) -> list[str]:
-    kind = model_kind(spec)
-    if kind in ("neuralnetwork", "mlprogram"):
-        return [kind]
-    return sorted({f for model in sub_models(spec) for f in _neural_formats(model)})
-
-
-def _stage_nodes(spec: Any) -> list[Node]:
-    """A node for each built-in model, so that the segments and the verdict count it: its record is what speaks
-    for it (no rule reads its layers, which the file does not hold)."""
-    return [Node("stage", stage.type, stage.name, stage.path, stage.spec, Scope("stage", stage.spec))
-            for stage in builtin_stages(spec)]
+    def _os_findings(self, requirement: tuple[str, dict[str, str]] | None) -> list[Finding]:
+        """A model-level error when the format needs a newer OS than the target can run."""
+        if requirement is None:
+            return []
+        ref, minimum = requirement
+        for platform, version in self._target_os():
+            if platform in minimum and not in_range(version, minimum[platform], None):
+                record = self.kb.record(ref)
+                need = f"{platform} {minimum[platform]}"
+                message = (f"{record.title.zh}：目标系统为 {platform} {version}，低于所需的 {need}" if self.lang == "zh"
+                           else f"{record.title.en}: the target runs {platform} {version}, older than {need}")
+                return [finding_for(record, "error", message, self.lang)]
+        return []
 
 
 STRENGTH = {None: 0, "observed": 0, "assumed": 0, "between": 1, "lifted": 2}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from ..knowledge import KnowledgeBase
 from ..records import Rule
@@ -51,13 +53,16 @@ def to_sarif(report: Report, kb: KnowledgeBase, lang: str = "en") -> dict[str, A
                                   "locations": [_location(uri, None, None)]})
             continue
         for finding in model.findings:
-            results.append({
+            result = {
                 "ruleId": finding.rule, "ruleIndex": index[finding.rule], "level": LEVELS[finding.severity],
                 "message": {"text": finding.message},
                 "locations": [_location(uri, finding.layer, finding.path)],
                 "properties": {"confidence": finding.confidence, "op": finding.op, "values": finding.values,
                                "unknown": finding.unknown, "fix": finding.fix, "verdict": model.verdict},
-            })
+            }
+            if finding.source:
+                result["relatedLocations"] = [_source_location(finding.source)]
+            results.append(result)
     driver = {"name": "ane-kb", "version": report.tool["version"], "semanticVersion": report.tool["version"],
               "informationUri": kb.site_url + "/", "rules": [_descriptor(kb, ref, lang) for ref in refs],
               "properties": {"dataVersion": report.tool["data_version"]}}
@@ -72,4 +77,17 @@ def _location(uri: str, layer: str | None, path: str | None) -> dict[str, Any]:
     if layer:
         qualified = f"{path}/{layer}" if path else layer
         location["logicalLocations"] = [{"name": layer, "fullyQualifiedName": qualified, "kind": "function"}]
+    return location
+
+
+def _source_location(source: str) -> dict[str, Any]:
+    """The code line an op came from (Core AI debug locations, `file:line`), with the file as a URI."""
+    file, _, line = source.rpartition(":")
+    region = {"startLine": int(line)} if line.isdigit() and int(line) > 0 else {}
+    file = file or source
+    uri = PurePosixPath(file).as_uri() if file.startswith("/") else quote(file)
+    location: dict[str, Any] = {"id": 0, "physicalLocation": {"artifactLocation": {"uri": uri}},
+                                "message": {"text": "the code that produced this op"}}
+    if region:
+        location["physicalLocation"]["region"] = region
     return location

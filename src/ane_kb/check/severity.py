@@ -26,6 +26,8 @@ def _normal(rule: Rule, certain: bool) -> str:
     effect = rule.effect.kind if rule.effect else None
     if effect in ("runs-on-ane", "prefers-cpu") or effect is None:
         return "info"
+    if effect == "slows-on-ane" and rule.scope == "model":
+        return "info"  # a cost of the model's layout as a whole: advice, with no op to move
     if not certain:
         return "info"
     if effect in OFF_ANE and rule.confidence in FIRM:

@@ -11,7 +11,7 @@ from .report import SEVERITIES, Finding, ModelReport, Report
 
 WORDS: dict[str, dict[str, Any]] = {
     "en": {"verdict": "verdict", "flagged": "{flagged} of {layers} layers flagged", "switches": "{n} estimated device switches",
-           "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "uncovered": "op types no rule speaks about",
+           "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "source": "written at", "uncovered": "op types no rule speaks about",
            "ignored": "ignored rules", "segments": "segments", "ane": "ANE", "other": "CPU/GPU", "clean": "No findings.",
            "model_error": "cannot be read", "unknown": "unknown",
            "risks": "risks: {n} warning(s) from {rules}; they do not change the verdict",
@@ -23,7 +23,7 @@ WORDS: dict[str, dict[str, Any]] = {
            "verdicts": {"likely-all-ane": "likely all on the ANE", "partly": "partly on the ANE",
                         "unlikely": "unlikely to run on the ANE", "not-applicable": "not applicable", "unknown": "unknown"}},
     "zh": {"verdict": "结论", "flagged": "{layers} 个层中有 {flagged} 个被标记", "switches": "预计切换计算单元 {n} 次",
-           "error": "错误", "warning": "警告", "info": "提示", "fix": "解决办法", "docs": "详见", "uncovered": "没有任何规则涉及的算子类型",
+           "error": "错误", "warning": "警告", "info": "提示", "fix": "解决办法", "docs": "详见", "source": "代码位置", "uncovered": "没有任何规则涉及的算子类型",
            "ignored": "已忽略的规则", "segments": "分段", "ane": "神经引擎", "other": "CPU/GPU", "clean": "没有发现问题。",
            "model_error": "无法读取", "unknown": "未知",
            "risks": "风险：{rules} 给出 {n} 条警告，不影响结论",
@@ -66,6 +66,7 @@ def model_text(model: ModelReport, lang: str, verbose: bool = False) -> str:
     lines = [f"{model.path}  ({model.format})  {words['verdict']}: {verdict}"]
     if model.message:
         lines.append(f"  {model.message}")
+    if model.verdict == "not-applicable":
         return "\n".join(lines)
     s = model.summary
     lines.append("  " + words["flagged"].format(flagged=s.flagged, layers=s.layers) + " · "
@@ -111,6 +112,8 @@ def _finding_lines(f: Finding, words: dict[str, Any], lang: str, verbose: bool) 
     """A finding as lines of at most WIDTH columns; notes stay short unless --verbose."""
     where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else "model"
     lines = [f"  {where}  [{f.rule}, {f.confidence}]", *wrap(f.message, "    ", lang)]
+    if f.source:
+        lines.append(f"    {words['source']}: {f.source}")
     if f.unknown:
         lines += wrap(f"{words['unknown']}: {'; '.join(f.unknown)}", "    ", lang)
     if f.severity == "info" and not verbose:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..graph import Node
 
 MESSAGES = {
     "en": {
@@ -30,6 +33,19 @@ MESSAGES = {
         "missing_model": "not a valid .mlpackage: its model file Data/{item} is missing",
         "no_weights": "not a valid .mlpackage: the weights folder is missing",
         "not_a_package": "this folder is not an .mlpackage (it has no Manifest.json); point me at a .mlmodel file or a .mlpackage folder",
+        "aimodel_not_folder": "a Core AI model (.aimodel) is a folder, and this is a file",
+        "aimodel_missing_part": "not a complete Core AI model: {part} is missing",
+        "aimodel_outside": "not a valid Core AI model: {part} points outside the model folder",
+        "aimodel_not_bytecode": "not a valid Core AI model: main.mlirb is not MLIR bytecode",
+        "aimodel_bad_hash": "not a valid Core AI model: main.hash does not match main.mlirb (changed or truncated after saving)",
+        "aimodel_bad_metadata": "not a valid Core AI model: metadata.json cannot be read",
+        "aimodel_crashed": "main.mlirb cannot be read: the Core AI parser crashed ({why})",
+        "aimodel_timeout": "main.mlirb cannot be read: the Core AI parser did not finish within {seconds} s",
+        "aimodel_refused": "main.mlirb cannot be read: {why}",
+        "aimodel_no_library": "reading Core AI models (.aimodel) needs the Core AI extra: pip install 'ane-kb[coreai]'",
+        "aimodelc": "this is an ahead-of-time compiled Core AI model (.aimodelc); point me at the .aimodel it was compiled from",
+        "pte": "this is an ExecuTorch program (.pte), not a Core AI model; save the model as an .aimodel with coreai-torch and check that",
+        "aimodel_browser": "Core AI models (.aimodel) need the command-line checker: the native Core AI library does not run in the browser; run pip install 'ane-kb[coreai]' and ane-kb check model.aimodel",
         "special": "the {part} is not a regular file or folder (a FIFO, device or socket); it was not opened",
         "unreadable": "the {part} cannot be read ({reason})",
         "too_large": "the {part} is larger than {limit} bytes, more than a Core ML spec can hold",
@@ -56,6 +72,19 @@ MESSAGES = {
         "missing_model": "不是有效的 .mlpackage：缺少其模型文件 Data/{item}",
         "no_weights": "不是有效的 .mlpackage：缺少 weights 文件夹",
         "not_a_package": "这个文件夹不是 .mlpackage（其中没有 Manifest.json）；请指定 .mlmodel 文件或 .mlpackage 文件夹",
+        "aimodel_not_folder": "Core AI 模型（.aimodel）是一个文件夹，而这是一个文件",
+        "aimodel_missing_part": "Core AI 模型不完整：缺少 {part}",
+        "aimodel_outside": "不是有效的 Core AI 模型：{part} 指向模型文件夹之外",
+        "aimodel_not_bytecode": "不是有效的 Core AI 模型：main.mlirb 不是 MLIR 字节码",
+        "aimodel_bad_hash": "不是有效的 Core AI 模型：main.hash 与 main.mlirb 不符（保存后被改动或截断）",
+        "aimodel_bad_metadata": "不是有效的 Core AI 模型：无法读取 metadata.json",
+        "aimodel_crashed": "无法读取 main.mlirb：Core AI 解析器崩溃了（{why}）",
+        "aimodel_timeout": "无法读取 main.mlirb：Core AI 解析器在 {seconds} 秒内没有完成",
+        "aimodel_refused": "无法读取 main.mlirb：{why}",
+        "aimodel_no_library": "读取 Core AI 模型（.aimodel）需要安装 Core AI 扩展：pip install 'ane-kb[coreai]'",
+        "aimodelc": "这是预先编译好的 Core AI 模型（.aimodelc）；请改用编译它所用的 .aimodel",
+        "pte": "这是 ExecuTorch 程序（.pte），不是 Core AI 模型；请用 coreai-torch 把模型保存为 .aimodel 再检查",
+        "aimodel_browser": "Core AI 模型（.aimodel）需要用命令行检查器：Core AI 的原生库无法在浏览器中运行；请执行 pip install 'ane-kb[coreai]'，再运行 ane-kb check model.aimodel",
         "special": "{part}不是普通文件或文件夹（而是 FIFO、设备或套接字），没有打开它",
         "unreadable": "无法读取{part}（{reason}）",
         "too_large": "{part}大于 {limit} 字节，超出了 Core ML 规范能容纳的大小",
@@ -105,6 +134,45 @@ class LoadedModel:
     properties: dict[str, Any] = field(default_factory=dict)
     unscanned_weights: str | None = None
 
+    def kind(self) -> str:
+        """The report's `format`: neuralnetwork, mlprogram, coreai, pipeline or other."""
+        from ..graph import model_kind
+
+        return model_kind(self.spec)
+
+    def formats(self) -> list[str]:
+        """The model formats whose rules apply; empty when the ANE question does not apply (a tree ensemble).
+        A built-in model names a network the OS ships, so a model holding one is never "not applicable"; with no
+        layers of its own it is matched as a NeuralNetwork model, the spec family built-in models belong to."""
+        from ..graph import formats
+        from ..stages import builtin_stages
+
+        return formats(self.spec) or (["neuralnetwork"] if builtin_stages(self.spec) else [])
+
+    def nodes(self) -> list[Node]:
+        """Every op, constants included, in execution order; then a node for each built-in model, so that the
+        segments and the verdict count it (its record speaks for it: the file holds no layers of it)."""
+        from ..graph import Node, Scope, walk
+        from ..stages import builtin_stages
+
+        stages = [Node("stage", stage.type, stage.name, stage.path, stage.spec, Scope("stage", stage.spec))
+                  for stage in builtin_stages(self.spec)]
+        return [*walk(self.spec), *stages]
+
+    def classical_stages(self) -> list[Any]:
+        """Classical stages (a GLM, a tree ensemble ...) beside a neural one."""
+        from ..stages import classical_stages
+
+        return list(classical_stages(self.spec))
+
+    def note(self, lang: str) -> str | None:
+        """A model-level note for the report's `message`, or None."""
+        return None
+
+    def requires_os(self) -> tuple[str, dict[str, str]] | None:
+        """(record ref, {platform: minimum version}) when the format itself needs a minimum OS."""
+        return None
+
 
 COMPILED_PARTS = ("model.mil", "model.espresso.net", "coremldata.bin")
 
@@ -118,8 +186,10 @@ def is_compiled(path: Path) -> bool:
 
 def read_model(path: Path) -> LoadedModel:
     """The model at `path`, read by the reader for its format."""
-    from . import coreml, mlmodelc
+    from . import aimodel, coreml, mlmodelc
 
+    if aimodel.claims(path):
+        return aimodel.read(path)
     if path.exists() and is_compiled(path):
         return mlmodelc.read(path)
     return coreml.read(path)
