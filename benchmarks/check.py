@@ -110,25 +110,29 @@ def compare(model: Path, goal: float | None) -> float:
 
 
 def cached(name: str, code: str) -> Path:
-    """A model built once in a child process (peak memory is inherited across fork) and kept in the cache."""
+    """A model built once in a child process and kept in the cache."""
     path = CACHE / name
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=CACHE) as tmp:
-            script = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); from check import *; " \
-                     f"from pathlib import Path; folder = Path({tmp!r}); {code}"
-            subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, capture_output=True)
+            _build(Path(tmp), code)
             for built in Path(tmp).iterdir():  # build_models makes both formats: keep both
                 if not (CACHE / built.name).exists():
                     shutil.move(str(built), str(CACHE / built.name))
     return path
 
 
+def _build(folder: Path, call: str) -> None:
+    """Run `call` (a builder of this module, writing into `folder`) in a child process: peak memory is inherited
+    across fork, so the measuring process must stay small."""
+    script = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); from check import *; " \
+             f"from pathlib import Path; folder = Path({str(folder)!r}); {call}"
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=ROOT, capture_output=True)
+
+
 def build_in_subprocess(folder: Path, layers: int) -> tuple[Path, Path]:
     """Both formats with `layers` layers, built in a child process into `folder` (the browser benchmark's use)."""
-    code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); from check import build_models; " \
-           f"from pathlib import Path; build_models(Path({str(folder)!r}), {layers})"
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+    _build(folder, f"build_models(folder, {layers})")
     return folder / f"nn{layers}.mlmodel", folder / f"mil{layers}.mlpackage"
 
 
