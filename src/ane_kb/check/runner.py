@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,7 @@ class Checker:
         self.covered = {(fmt, op) for rule in [*kb.rules, *kb.precision] for fmt, ops in rule.identifiers.items()
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
 
     def _ref(self, name: str) -> str:
         return self.kb.record(name).ref
@@ -135,6 +137,17 @@ class Checker:
         return self._needed_cache[key]
 
     def _matches(self, node: Node, params: dict[str, Any], named_only: bool = False) -> list[_Hit]:
+        """The rules that match an op. The outcome depends only on the op and its extracted values (the target
+        is fixed per checker), so ops that look alike, as the layers of a language model do, are matched once."""
+        values = frozen(params)
+        if values is None:
+            return self._match_uncached(node, params, named_only)
+        key = (node.format, node.op, named_only, values)
+        if key not in self._match_cache:
+            self._match_cache[key] = self._match_uncached(node, params, named_only)
+        return self._match_cache[key]
+
+    def _match_uncached(self, node: Node, params: dict[str, Any], named_only: bool) -> list[_Hit]:
         hits: dict[str, _Hit] = {}
         for chip in self._chips():
             for collection in (self.kb.rules, self.kb.precision):
@@ -339,3 +352,12 @@ def _positive(rule: Rule) -> bool:
 
 def _general_risk(rule: Rule) -> bool:
     return isinstance(rule, Precision) and rule.condition is None
+
+
+def frozen(params: dict[str, Any]) -> str | None:
+    """A key for extracted values that tells 1, 1.0 and True apart, or None (no caching) for a value that is
+    not plain JSON data. Values come in the vocabulary's order for an op, so equal values give equal keys."""
+    try:
+        return json.dumps(params, allow_nan=True)
+    except (TypeError, ValueError):
+        return None
