@@ -23,6 +23,7 @@ from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
+from .stages import Stage, stage_message
 from .verdict import decide
 from .weight_use import user_of
 
@@ -108,6 +109,9 @@ class Checker:
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
+        if kind in ("linkedModel", "customModel"):
+            text = stage_message(Stage("", kind, kind, spec), self.lang)
+            return text[0].upper() + text[1:] + ("。" if self.lang == "zh" else ".")
         if self.lang == "zh":
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
@@ -117,11 +121,8 @@ class Checker:
         record = self.kb.record(CLASSICAL_RULE)
         out = []
         for stage in stages:
-            message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
-                       else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
-                            f"apply to it")
-            out.append(finding_for(record, "info", message, self.lang, fix=False, layer=stage.name, op=stage.type,
-                                   path=stage.path))
+            out.append(finding_for(record, "info", stage_message(stage, self.lang), self.lang, fix=False,
+                                   layer=stage.name, op=stage.type, path=stage.path))
         return out
 
     def _chips(self) -> list[str | None]:
