@@ -44,3 +44,22 @@ def test_alike_ops_are_matched_once_and_each_is_reported(tmp_path: Path, monkeyp
     assert calls.count("max_pool") == 2  # the two 3x3 pools share one evaluation
     pooled = {f.layer for f in report.findings if f.op == "max_pool"}
     assert pooled and all(layer.startswith("big") for layer in pooled)
+
+
+def test_the_cycle_collector_is_paused_per_model_and_restored(tmp_path: Path, monkeypatch: Any) -> None:
+    import gc
+
+    from ane_kb.check import check_models
+
+    seen: list[bool] = []
+    inner = Checker._check
+
+    def watching(self: Checker, path: Path, shown: str) -> Any:
+        seen.append(gc.isenabled())
+        return inner(self, path, shown)
+
+    monkeypatch.setattr(Checker, "_check", watching)
+    model = _pools(tmp_path / "pools.mlpackage")
+    assert gc.isenabled()
+    check_models([model, model])
+    assert seen == [False, False] and gc.isenabled()

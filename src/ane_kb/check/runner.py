@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,7 @@ class Checker:
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
+        self._checked = 0
 
     def _ref(self, name: str) -> str:
         return self.kb.record(name).ref
@@ -62,6 +65,11 @@ class Checker:
     def check(self, path: Path, shown: str) -> ModelReport:
         """The report for one model. It never raises for the model's sake: bad input, and any unexpected
         failure while checking it (contracts §6, isolation), become the report's `error`."""
+        with _collector_paused(first=not self._checked):
+            self._checked += 1
+            return self._checked_report(path, shown)
+
+    def _checked_report(self, path: Path, shown: str) -> ModelReport:
         try:
             return self._check(path, shown)
         except ModelInputError as exc:
@@ -362,3 +370,19 @@ def frozen(params: dict[str, Any]) -> str | None:
         return json.dumps(params, allow_nan=True)
     except (TypeError, ValueError):
         return None
+
+
+@contextmanager
+def _collector_paused(first: bool) -> Iterator[None]:
+    """Python's cycle collector paused while one model is checked. A big graph makes hundreds of thousands of
+    objects that all stay alive until its report is done, and every collection walks them again: on a 50,000-op
+    model that doubled the time. The previous model's garbage is collected before the next one starts."""
+    if not first:
+        gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
