@@ -8,7 +8,6 @@ Espresso log line from hollance/neural-engine issue #2. Their `build` descriptio
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,25 +16,10 @@ import pytest
 from ane_kb import cli
 from ane_kb.placement import spec_sha256
 from generator import schemas
+from tests.check.placement_fixtures import DATA, measured_models, placement  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data" / "placement"
 EXPORT = ROOT / "src" / "ane_kb" / "data" / "kb.json"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-
-def placement(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def measured_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    from placement_models import build_model
-
-    tmp = tmp_path_factory.mktemp("placement-models")
-    return {name: build_model(placement(name)["build"], tmp)
-            for name in ("m4-conv3x3", "m4-conv3x3-d2", "m4-maxpool-k9", "espresso-avgpool-k28")}
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
