@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     observe.add_argument("--source", metavar="URL", help="where the placement file is published (an issue, a pull "
                                                          "request); default: the file's own source URL")
     observe.add_argument("--out", type=Path, metavar="PATCH", help="where to write the patch (default: standard output)")
+    observe.add_argument("--model", type=Path, metavar="MODEL", help="the measured model: fill in each op's parameters "
+                                                                     "from it (for files from the iOS snippet or by hand)")
     observe.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     return parser
 
@@ -222,7 +224,7 @@ def cmd_observe(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.is_dir():
         raise UsageError(f"--out {shown_path(args.out)}: is a folder; give a file name, e.g. observe.patch")
     try:
-        draft = observe(kb_dir, args.placement, args.source)
+        draft = observe(kb_dir, args.placement, args.source, model=args.model)
     except ObserveError as exc:
         status = _report(exc.problems)
         print("observe: nothing written", file=sys.stderr)

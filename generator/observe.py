@@ -101,8 +101,12 @@ def _deepest(error: Any) -> Any:
     return error
 
 
-def observe(kb_dir: Path, placement_path: Path, source: str | None = None, today: dt.date | None = None) -> Draft:
-    """The draft for one placement file against the KB in `kb_dir`. Raises ObserveError."""
+def observe(kb_dir: Path, placement_path: Path, source: str | None = None, today: dt.date | None = None,
+            model: Path | None = None) -> Draft:
+    """The draft for one placement file against the KB in `kb_dir`. Raises ObserveError.
+
+    With `model`, each op's missing parameters are read from the model, as `ane-kb probe` reads them (for a file
+    written by the iOS snippet or by hand, which carries none)."""
     data = read_placement(placement_path)
     text = data.pop("_text")
     shown = shown_path(placement_path)
@@ -111,6 +115,8 @@ def observe(kb_dir: Path, placement_path: Path, source: str | None = None, today
     if fatal:
         raise ObserveError(fatal)
     api = KnowledgeBase(exporter.build(kb))
+    if model is not None:
+        _fill_parameters(data, model, api)
     chip = chip_of(data)
     where = ("compiler_target", "chip") if data.get("compiler_target") else ("host", "chip")
     if chip is None or api.chips.get(chip) is None:
@@ -122,6 +128,20 @@ def observe(kb_dir: Path, placement_path: Path, source: str | None = None, today
     url = source or (data["source"].get("url") if isinstance(data.get("source"), dict) else None) or NOWHERE
     drafter = _Drafter(kb_dir, api, data, chip, url, today or dt.date.today(), shown)
     return drafter.draft()
+
+
+def _fill_parameters(data: dict[str, Any], model: Path, api: KnowledgeBase) -> None:
+    from ane_kb.probe.build import ProbeError, model_parameters
+
+    try:
+        _, params = model_parameters(str(model), api)
+    except ProbeError as exc:
+        message = str(exc).removeprefix(f"{model}: ")
+        raise ObserveError([Problem(shown_path(model), 1, 1, "model", message)]) from None
+    for op in data["ops"]:
+        read = params.get(str(op["name"]))
+        if read:
+            op["params"] = {**read, **(op.get("params") or {})}
 
 
 class _Drafter:
@@ -235,7 +255,8 @@ class _Drafter:
         given = self.data.get("source") or {}
         title = given.get("title") if given.get("url") == self.url else None
         kind = "issue-thread" if re.search(r"github\.com/[^/]+/[^/]+/(issues|pull|discussions)/", self.url) else "experiment"
-        accessed = given.get("accessed") if given.get("url") == self.url and given.get("accessed") else self.today.isoformat()
+        accessed = str(given.get("accessed") if given.get("url") == self.url and given.get("accessed")
+                       else self.today.isoformat())
         sources.append(CommentedMap(url=self.url, title=Quoted(title or "TODO: the title of the page that publishes the measurement"),
                                     kind=kind, accessed=Quoted(accessed)))
 

@@ -183,3 +183,28 @@ def test_usage_errors_exit_2_with_one_line(repo: Path) -> None:
 def test_full_agreement_with_no_restriction_has_nothing_to_add(repo: Path) -> None:
     result = generator("observe", str(DATA / "m4-conv3x3.json"), "--kb", "kb", cwd=repo)
     assert result.returncode == 0 and result.stdout == "" and "nothing to add" in result.stderr
+
+
+def test_a_file_without_parameters_takes_them_from_the_model(repo: Path, tmp_path: Path) -> None:
+    """The iOS snippet and hand transcriptions carry no params: --model reads them as probe would."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from placement_models import build_model
+
+    data = json.loads((DATA / "m4-maxpool-k9.json").read_text(encoding="utf-8"))
+    model = build_model(data["build"], tmp_path / "models")
+    bare = placement_copy(tmp_path, "m4-maxpool-k9", source={"measured_by": "contributor"})
+    stripped = json.loads(bare.read_text(encoding="utf-8"))
+    for op in stripped["ops"]:
+        op.pop("params")
+    bare.write_text(json.dumps(stripped), encoding="utf-8")
+    result = generator("observe", str(bare), "--kb", "kb", "--out", "obs.patch", cwd=repo)
+    assert result.returncode == 0 and not (repo / "obs.patch").exists()
+    assert "could not be evaluated" in result.stderr and "add those values" in result.stderr
+    patch, _ = observed(repo, bare, "--model", str(model), "--source", "https://github.com/ane-kb/ane-kb/pull/1000")
+    assert "a/kb/layer-rule/max-pool-kernel-limit-m4.yaml" in patch and "    outcome: restricted" in added(patch)
+    broken = tmp_path / "broken.mlmodel"
+    broken.write_bytes(b"not a model")
+    result = generator("observe", str(bare), "--kb", "kb", "--model", str(broken), "--out", "x.patch", cwd=repo)
+    assert result.returncode == 1 and not (repo / "x.patch").exists()
+    [line] = result.stdout.splitlines()
+    assert PROBLEM.match(line) and "broken.mlmodel:1:1: model: " in line
