@@ -46,3 +46,15 @@ def test_the_swift_snippet_writes_the_fields_the_schema_requires() -> None:
         assert f'"{name}":' in code, name
     assert "static func write(compiledModel url: URL, modelName: String, to output: URL" in code
     assert "MLComputePlan.load(contentsOf:" in code and "@available(iOS 17.4" in code
+
+
+@pytest.mark.parametrize(("guide", "heading"), [("CONTRIBUTING.md", "## I measured my model on a Mac"),
+                                                ("CONTRIBUTING.zh.md", "## 我在 Mac 上测量了自己的模型")])
+def test_the_contributing_guides_have_the_measurement_path(guide: str, heading: str) -> None:
+    text = (ROOT / guide).read_text(encoding="utf-8")
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    steps = re.findall(r"^\d+\. ", section, flags=re.M)
+    assert len(steps) >= 5
+    for command in ("ane-kb probe", "--compare placement.json", "-m generator observe placement.json --source",
+                    "git apply observe.patch", "--model", "make validate"):
+        assert command in section, command
