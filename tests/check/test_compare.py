@@ -172,3 +172,20 @@ def test_spec_sha256_hashes_the_spec_file(measured_models: dict[str, Path]) -> N
     assert spec_sha256(package) == hashlib.sha256(spec.read_bytes()).hexdigest()
     plain = measured_models["espresso-avgpool-k28"]
     assert spec_sha256(plain) == hashlib.sha256(plain.read_bytes()).hexdigest()
+
+
+def test_ops_only_in_the_measurement_are_unmatched_and_undecidable_ops_say_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], measured_models: dict[str, Path]) -> None:
+    data = placement("m4-conv3x3")
+    data["ops"].append({"name": "conv_0_fused_relu", "type": "ios18.conv", "supported": ["cpu", "ane"],
+                        "preferred": "ane"})
+    data["ops"][0]["supported"], data["ops"][0]["preferred"] = None, "cpu"  # a report that shows only the device used
+    path = tmp_path / "renamed.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run(capsys, str(measured_models["m4-conv3x3"]), "--compare", str(path), "--format", "json")
+    ops = {op["layer"]: op for op in json.loads(out)["models"][0]["comparison"]["ops"]}
+    assert ops["conv_0_fused_relu"]["outcome"] == "unmatched" and ops["conv_0_fused_relu"]["agrees"] is None
+    assert ops["conv_0"]["measured"] == "unknown" and ops["conv_0"]["outcome"] == "not-measured"
+    code, out, err = run(capsys, str(measured_models["m4-conv3x3"]), "--compare", str(path))
+    assert "conv_0_fused_relu (ios18.conv): unmatched (only in the measurement)" in out
+    assert "conv_0 (ios18.conv): the measurement cannot tell" in out
