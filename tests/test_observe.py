@@ -107,7 +107,17 @@ def test_a_restriction_seen_again_is_a_restricted_observation(repo: Path) -> Non
     assert "    outcome: restricted" in lines and "    outcome: runs-on-ane" not in lines
     assert any("kernel_width [9]" in line for line in lines)
     problems = apply_and_validate(repo)
-    assert any(p.startswith("kb/layer-rule/max-pool-kernel-limit-m4.yaml:") and ": placeholder: " in p for p in problems)
+    assert problems and all(p.startswith("kb/layer-rule/max-pool-kernel-limit-m4.yaml:") and ": placeholder: " in p
+                            for p in problems)
+    # with the two stubs written, the record validates: the patch holds nothing else to fix
+    record = repo / "kb" / "layer-rule" / "max-pool-kernel-limit-m4.yaml"
+    text = record.read_text(encoding="utf-8")
+    text = re.sub(r"en: >-\n        TODO:.*?\n(?=      zh:)",
+                  "en: A 9×9 max_pool stayed on the CPU in the study's per-op compute plan.\n", text, flags=re.S)
+    text = re.sub(r"zh: 'TODO:.*?'\n", "zh: 在该研究的逐算子计算计划中，9×9 的 max_pool 留在了 CPU 上。\n", text, flags=re.S)
+    record.write_text(text, encoding="utf-8")
+    result = generator("validate", "--kb", "kb", cwd=repo)
+    assert result.returncode == 0, result.stdout
 
 
 def test_a_new_restriction_gets_a_rule_scaffold(repo: Path) -> None:
