@@ -20,6 +20,7 @@ from .report import Finding, ModelReport, Report
 from .severity import moves_op_off_ane
 
 UNMATCHED = "unmatched"
+WIDTH = 100
 # The outcome of one op: what the user reads to see whether the KB is right for their chip.
 AGREES, LIFTED, NEW, NOT_MEASURED = "agrees", "predicted-off-but-ane-supports-it", "predicted-on-but-ane-does-not", "not-measured"
 OUTCOME_TEXT = {
@@ -191,15 +192,15 @@ def table(comparison: Comparison, lang: str) -> str:
     words = OUTCOME_TEXT[lang]
     head = (f"与测量对比：{comparison.placement}（芯片 {comparison.chip or '未知'}，方法 {comparison.method}）" if zh
             else f"compared with {comparison.placement} (chip {comparison.chip or 'unknown'}, {comparison.method})")
-    lines = [printable(head)]
+    lines = _wrapped(printable(head), "", "  ")
     if comparison.note:
-        lines.append("  " + printable(comparison.note))
+        lines += _wrapped(printable(comparison.note), "  ", "    ")
     shown = [op for op in comparison.ops if op.outcome != AGREES] if len(comparison.ops) > 20 else comparison.ops
     for op in shown:
         rules = ", ".join(op.rules) or ("无规则" if zh else "no rule")
         mark = "ok  " if op.outcome == AGREES else "DIFF" if op.outcome in (LIFTED, NEW) else "--  "
-        lines.append(printable(f"  {mark} {op.layer} ({op.op}): {words[op.outcome]}; "
-                               + (f"依据：{rules}" if zh else f"rules: {rules}")))
+        lines += _wrapped(printable(f"{mark} {op.layer} ({op.op}): {words[op.outcome]}; "
+                                    + (f"依据：{rules}" if zh else f"rules: {rules}")), "  ", "       ")
     counts = comparison.counts()
     if len(shown) < len(comparison.ops):
         lines.append(f"  （另有 {counts[AGREES]} 个一致的算子未列出）" if zh
@@ -207,6 +208,14 @@ def table(comparison: Comparison, lang: str) -> str:
     summary = ", ".join(f"{words[key]} {n}" for key, n in counts.items() if n)
     lines.append(("  合计：" if zh else "  total: ") + summary)
     return "\n".join(lines)
+
+
+def _wrapped(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
+    """One entry of the table as lines of at most `width` columns (long names stay whole)."""
+    import textwrap
+
+    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False) or [first]
 
 
 def checked(kb: KnowledgeBase, models: Sequence[str], files: Sequence[str], device: str | None, os: str | None, *,
