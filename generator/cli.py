@@ -1,4 +1,4 @@
-"""python -m generator <command>: validate, export (and, later, build, new, fix, changelog)."""
+"""python -m generator <command>: validate, export, build, new, fix, changelog and observe."""
 
 from __future__ import annotations
 
@@ -57,6 +57,15 @@ def _parser() -> argparse.ArgumentParser:
     changelog.add_argument("--since", required=True, metavar="REF", help="a commit, tag or branch")
     changelog.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     changelog.add_argument("--lang", choices=("en", "zh", "both"), default="both")
+    observe = commands.add_parser("observe", help="draft observations (or a new rule) from a placement file, as a "
+                                                   "patch to review and finish")
+    observe.add_argument("placement", type=Path, metavar="FILE", help="a placement file (schema/placement.schema.json)")
+    observe.add_argument("--source", metavar="URL", help="where the placement file is published (an issue, a pull "
+                                                         "request); default: the file's own source URL")
+    observe.add_argument("--out", type=Path, metavar="PATCH", help="where to write the patch (default: standard output)")
+    observe.add_argument("--model", type=Path, metavar="MODEL", help="the measured model: fill in each op's parameters "
+                                                                     "from it (for files from the iOS snippet or by hand)")
+    observe.add_argument("--kb", type=Path, dest="kb_opt", help="the KB folder (default: kb/)")
     return parser
 
 
@@ -206,8 +215,37 @@ def cmd_fix(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def cmd_observe(args: argparse.Namespace) -> int:
+    from .observe import URL, ObserveError, observe, patch_base, patch_text
+
+    kb_dir = _kb_dir(args)
+    if args.source is not None and not URL.match(args.source):
+        raise UsageError(f"--source {args.source!r}: give the https:// address where the placement file is published")
+    if args.out is not None and args.out.is_dir():
+        raise UsageError(f"--out {shown_path(args.out)}: is a folder; give a file name, e.g. observe.patch")
+    try:
+        draft = observe(kb_dir, args.placement, args.source, model=args.model)
+    except ObserveError as exc:
+        status = _report(exc.problems)
+        print("observe: nothing written", file=sys.stderr)
+        return status
+    for note in draft.notes:
+        print(f"observe: {note}", file=sys.stderr)
+    if not draft.changes:
+        print("observe: nothing to add; no patch written", file=sys.stderr)
+        return 0
+    patch = patch_text(draft, patch_base(kb_dir))
+    if args.out is None:
+        sys.stdout.write(patch)
+    else:
+        write_text(args.out, patch)
+        print(f"observe: wrote {shown_path(args.out)} ({len(draft.changes)} file(s)); review it, then git apply it "
+              f"and finish every TODO until python -m generator validate passes", file=sys.stderr)
+    return 0
+
+
 COMMANDS = {"validate": cmd_validate, "export": cmd_export, "build": cmd_build, "new": cmd_new, "fix": cmd_fix,
-            "changelog": cmd_changelog}
+            "changelog": cmd_changelog, "observe": cmd_observe}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

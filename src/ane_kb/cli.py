@@ -60,7 +60,14 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
     check.add_argument("--verbose", action="store_true", help="list every op a rule could not be evaluated for, and restrictions lifted on the target's engine")
     check.add_argument("--ignore", action="append", default=[], metavar="RULE", help="a rule to leave out (repeatable)")
+    check.add_argument("--compare", action="append", default=[], metavar="FILE",
+                       help="a placement file (e.g. from ane-kb probe) to compare the prediction with, op by op")
     check.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
+    probe = sub.add_parser("probe", help="macOS 14.4+: measure where Core ML places each op and write a placement file")
+    probe.add_argument("model", metavar="MODEL", help="an .mlmodel or .mlpackage")
+    probe.add_argument("--compute-units", choices=("all", "cpu-and-ne"), default="cpu-and-ne", dest="compute_units")
+    probe.add_argument("--out", metavar="FILE", default="placement.json", help="where to write (default placement.json)")
+    probe.add_argument("--data", metavar="KB_JSON", help=argparse.SUPPRESS)
     return top
 
 
@@ -76,6 +83,8 @@ def _check(args: argparse.Namespace) -> int:
             kb.record(rule)
     except UnknownIdError as exc:
         raise UsageError(f"--ignore: {exc}") from None
+    if args.compare:
+        return _compare(kb, args)
     try:
         modules()
         report = check_models(args.models, args.device, args.os, lang=args.lang, ignore=args.ignore, kb=kb,
@@ -96,6 +105,49 @@ def _check(args: argparse.Namespace) -> int:
         if model.error:
             print(printable(f"ane-kb: error: {model.path}: {model.error}"), file=sys.stderr)
     return report.exit_code(args.fail_on)
+
+
+def _compare(kb: KnowledgeBase, args: argparse.Namespace) -> int:
+    from .check import TargetError
+    from .check.compare import CompareError, annotate, checked, table
+    from .check.printable import printable
+    from .check.proto import ProtoUnavailable, modules
+    from .check.text_report import report_text
+
+    try:
+        modules()
+        report, comparisons = checked(kb, args.models, args.compare, args.device, args.os, lang=args.lang,
+                                      ignore=args.ignore, verbose=args.verbose)
+    except (TargetError, ProtoUnavailable, CompareError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.output == "json":
+        data = report.to_dict()
+        for index, comparison in comparisons.items():
+            annotate(kb, data["models"][index], comparison)
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    elif args.output == "sarif":
+        from .check.sarif import to_sarif
+
+        print(json.dumps(to_sarif(report, kb, args.lang), ensure_ascii=False, indent=2))
+    else:
+        for comparison in comparisons.values():  # before the report, whose last line explains the exit code
+            print(table(comparison, args.lang) + "\n")
+        print(report_text(report, args.lang, args.verbose, args.fail_on))
+    for model in report.models:
+        if model.error:
+            print(printable(f"ane-kb: error: {model.path}: {model.error}"), file=sys.stderr)
+    return report.exit_code(args.fail_on)
+
+
+def _probe(args: argparse.Namespace) -> int:
+    from .probe import ProbeError, probe
+
+    try:
+        path = probe(args.model, args.compute_units, args.out, load(args.data))
+    except ProbeError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"ane-kb: wrote {path}", file=sys.stderr)
+    return 0
 
 
 def _rules(kb: KnowledgeBase, args: argparse.Namespace) -> tuple[Any, str]:
@@ -170,9 +222,11 @@ def _main(argv: Sequence[str] | None) -> int:
             print(f"ane-kb {__version__} (data {kb.data_version})")
             return 0
         if args.command is None:
-            raise UsageError("a command is required: rules, show, device, check (or --version)")
+            raise UsageError("a command is required: rules, show, device, check, probe (or --version)")
         if args.command == "check":
             return _check(args)
+        if args.command == "probe":
+            return _probe(args)
         kb = load(args.data)
         data, text = COMMANDS[args.command](kb, args)
     except UsageError as exc:

@@ -51,3 +51,45 @@ def load(path: str | Path) -> dict[str, Any]:
     if not isinstance(data.get("examined"), list):
         raise PlacementError(f"{shown}: examined: expected the list of devices the measurement could see")
     return data
+
+
+def spec_sha256(path: str | Path) -> str | None:
+    """SHA-256 of a model's spec file, as a placement file's `model.sha256` records it: the .mlmodel file
+    itself, or the root item of an .mlpackage (its Manifest.json names it). None for other inputs."""
+    import hashlib
+
+    model = Path(path)
+    spec = model
+    if model.is_dir():
+        try:
+            manifest = json.loads((model / "Manifest.json").read_text(encoding="utf-8"))
+            entries, root = manifest["itemInfoEntries"], manifest["rootModelIdentifier"]
+            spec = model / "Data" / str(entries[root]["path"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    if spec.suffix.lower() != ".mlmodel" or not spec.is_file():
+        return None
+    digest = hashlib.sha256()
+    with spec.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def op_type(name: str) -> str:
+    """An op type as the KB names it: MLComputePlan and Xcode write ML Program ops with their opset
+    (`ios18.conv`), the KB's identifiers do not (`conv`)."""
+    head, dot, tail = name.partition(".")
+    if dot and head.rstrip("0123456789") in ("ios", "macos", "tvos", "watchos", "visionos") and tail:
+        return tail
+    return name
+
+
+def chip_of(data: Mapping[str, Any]) -> str | None:
+    """The chip a measurement describes: a cross-compile's target, else the host's chip (None when unknown)."""
+    target = data.get("compiler_target")
+    if isinstance(target, dict) and isinstance(target.get("chip"), str):
+        return str(target["chip"])
+    host = data.get("host")
+    chip = host.get("chip") if isinstance(host, dict) else None
+    return chip if isinstance(chip, str) else None
