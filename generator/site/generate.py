@@ -69,8 +69,13 @@ EXTRA_TERMS = ("神经引擎", "空洞卷积", "转置卷积", "反卷积", "算
 
 
 def jieba_dictionary(kb: KnowledgeBase) -> str:
-    """A jieba user dictionary of ANE terms, so Chinese search finds 神经引擎 as one word."""
+    """A jieba user dictionary of ANE terms, so Chinese search finds 神经引擎 as one word: the glossary's
+    terms and Apple's names for them, and the terminology table's preferred terms and search words
+    (神经网络引擎, 半精度溢出)."""
     terms = [t["zh"].split("（")[0].strip() for t in kb.vocab["glossary"]]
+    terms += [t["apple_zh"] for t in kb.vocab["glossary"] if t.get("apple_zh")]
+    for row in kb.vocab.get("terminology", []):
+        terms += [row["preferred"].split("（")[0].strip(), row.get("apple", ""), *row.get("search", [])]
     words = [t for t in dict.fromkeys([*EXTRA_TERMS, *terms]) if t and " " not in t and not t.isascii()]
     return "".join(f"{word} 100000 n\n" for word in words)
 
