@@ -61,7 +61,10 @@ def count(values: Any, fp16_max: float, smallest_normal: float, zero_below: floa
 
 
 def threshold(kb: KnowledgeBase, ref: str, name: str, default: float) -> float:
-    record = kb.document["records"].get(ref, {})
+    try:
+        record = kb.raw(ref)  # one kind's data, not the whole export
+    except KeyError:
+        return default
     for item in record.get("thresholds", []):
         if item["name"] == name:
             return float(item["value"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from .proto import ProtoUnavailable
 from .readers import ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
+from .stages import Stage, stage_message
 from .verdict import decide
 from .weight_use import user_of
 
@@ -52,6 +54,7 @@ class Checker:
         self.covered = {(fmt, op) for rule in [*kb.rules, *kb.precision] for fmt, ops in rule.identifiers.items()
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
 
     def _ref(self, name: str) -> str:
         return self.kb.record(name).ref
@@ -106,6 +109,9 @@ class Checker:
 
     def _not_applicable(self, spec: Any) -> str:
         kind = spec.WhichOneof("Type") or "unknown"
+        if kind in ("linkedModel", "customModel"):
+            text = stage_message(Stage("", kind, kind, spec), self.lang)
+            return text[0].upper() + text[1:] + ("。" if self.lang == "zh" else ".")
         if self.lang == "zh":
             return f"这是 `{kind}` 类型的模型，不是神经网络；神经引擎的问题不适用于它。"
         return f"This is a `{kind}` model, not a neural network, so the Neural Engine question does not apply."
@@ -115,11 +121,8 @@ class Checker:
         record = self.kb.record(CLASSICAL_RULE)
         out = []
         for stage in stages:
-            message = (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if self.lang == "zh"
-                       else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not "
-                            f"apply to it")
-            out.append(finding_for(record, "info", message, self.lang, fix=False, layer=stage.name, op=stage.type,
-                                   path=stage.path))
+            out.append(finding_for(record, "info", stage_message(stage, self.lang), self.lang, fix=False,
+                                   layer=stage.name, op=stage.type, path=stage.path))
         return out
 
     def _chips(self) -> list[str | None]:
@@ -135,6 +138,17 @@ class Checker:
         return self._needed_cache[key]
 
     def _matches(self, node: Node, params: dict[str, Any], named_only: bool = False) -> list[_Hit]:
+        """The rules that match an op. The outcome depends only on the op and its extracted values (the target
+        is fixed per checker), so ops that look alike, as the layers of a language model do, are matched once."""
+        values = frozen(params)
+        if values is None:
+            return self._match_uncached(node, params, named_only)
+        key = (node.format, node.op, named_only, values)
+        if key not in self._match_cache:
+            self._match_cache[key] = self._match_uncached(node, params, named_only)
+        return self._match_cache[key]
+
+    def _match_uncached(self, node: Node, params: dict[str, Any], named_only: bool) -> list[_Hit]:
         hits: dict[str, _Hit] = {}
         for chip in self._chips():
             for collection in (self.kb.rules, self.kb.precision):
@@ -339,3 +353,12 @@ def _positive(rule: Rule) -> bool:
 
 def _general_risk(rule: Rule) -> bool:
     return isinstance(rule, Precision) and rule.condition is None
+
+
+def frozen(params: dict[str, Any]) -> str | None:
+    """A key for extracted values that tells 1, 1.0 and True apart, or None (no caching) for a value that is
+    not plain JSON data. Values come in the vocabulary's order for an op, so equal values give equal keys."""
+    try:
+        return json.dumps(params, allow_nan=True)
+    except (TypeError, ValueError):
+        return None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .graph import model_kind, sub_models
+from .printable import printable
 
 BUILTIN = ("visionFeaturePrint", "audioFeaturePrint", "soundAnalysisPreprocessing", "wordTagger", "textClassifier",
            "wordEmbedding", "gazetteer")
@@ -52,3 +53,28 @@ def builtin_stages(spec: Any) -> list[Stage]:
 
 def classical_stages(spec: Any) -> list[Stage]:
     return [s for s in other_stages(spec) if s.type not in BUILTIN]
+
+
+def stage_message(stage: Stage, lang: str) -> str:
+    """What the report says about a stage that is not a neural network. A linked model and a custom model are
+    not classical models: one points at another model file, the other is the app's own code."""
+    zh = lang == "zh"
+    if stage.type == "linkedModel":
+        name = printable(_linked_file(stage.spec))
+        return (f"这个阶段链接到另一个模型文件 `{name}`；该文件不在此处，请单独检查它" if zh
+                else f"this stage links to another model file, `{name}`, which is not part of this one: check that "
+                     f"file on its own")
+    if stage.type == "customModel":
+        name = printable(stage.spec.customModel.className or "?")
+        return (f"这个阶段是 App 自己的代码（`{name}`），由 App 决定在 CPU 还是 GPU 上运行；Core ML 不会把它交给神经引擎" if zh
+                else f"this stage is the app's own code (`{name}`): it runs where that code runs it, on the CPU or "
+                     f"GPU; Core ML does not give it to the Neural Engine")
+    return (f"`{stage.type}` 阶段不是神经网络，神经引擎的问题不适用于它" if zh
+            else f"this `{stage.type}` stage is not a neural network, so the Neural Engine question does not apply to it")
+
+
+def _linked_file(spec: Any) -> str:
+    linked = spec.linkedModel
+    if linked.WhichOneof("LinkType") == "linkedModelFile":
+        return str(linked.linkedModelFile.linkedModelFileName.defaultValue or "?")
+    return "?"

@@ -124,14 +124,17 @@ class BlobReader:
     def __init__(self, weights_dir: Path | None) -> None:
         self.weights_dir = weights_dir
         self._files: dict[Path, tuple[Any, int]] = {}
+        self._paths: dict[str, Path] = {}
 
     def _file(self, reference: str) -> tuple[Any, int, str]:
         from .readers.safe_files import open_regular
 
         if self.weights_dir is None:
             raise WeightsUnreadable(f"{reference.removeprefix(MODEL_PATH)} is missing")
-        path = blob_file(self.weights_dir.parent, reference)
         shown = reference.removeprefix(MODEL_PATH)
+        if reference not in self._paths:  # thousands of blobs name one file: confine its name once
+            self._paths[reference] = blob_file(self.weights_dir.parent, reference)
+        path = self._paths[reference]
         if path not in self._files:
             try:
                 handle = open_regular(path, shown)
