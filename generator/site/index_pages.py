@@ -123,15 +123,9 @@ LEVELS = {"en": ("The basics", "Advanced", "Start here: what the Neural Engine i
           "zh": ("入门", "进阶", "从这里开始：神经引擎是什么，模型如何在它上面运行，以及怎样判断模型是否真的用上了它。")}
 
 
-# Index pages that search ranks higher: the device table is long, so without a boost a search for a term
-# of its intro (神经网络引擎) would list it below every device page that repeats the term once.
-SEARCH_BOOST = {"device": 4}
-
-
 def kind_index(kb: KnowledgeBase, kind: str, lang: str, labels: dict[str, str]) -> str:
     headers, rows = ROWS[kind](kb, lang, labels)
-    boost = ["---", "search:", f"  boost: {SEARCH_BOOST[kind]}", "---", ""] if kind in SEARCH_BOOST else []
-    out = [*boost, f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], ""]
+    out = [f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], ""]
     if kind == "howto" and basics(kb):
         first, rest, intro = LEVELS[lang]
         items = "".join(f'<li><a href="{escape_html(rec.id)}/">{escape_html(rec.title.text(lang))}</a> '

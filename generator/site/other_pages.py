@@ -168,16 +168,11 @@ def glossary_page(kb: KnowledgeBase, lang: str) -> str:
     title = "Glossary" if lang == "en" else "术语表"
     intro = ("The English and Chinese terms this site uses." if lang == "en"
              else "本站使用的中英文术语对照。")
-    apple = "Apple's Chinese name" if lang == "en" else "Apple 中文名称"
-    rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])}{_apple(t, apple)} | {escape_inline(t.get('note', ''))} |"
+    rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])} | {escape_inline(t.get('note', ''))} |"
             for t in kb.vocab["glossary"]]
-    head = "| English | 中文 | |"
+    head = "| English | 中文 | |" 
     return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, "", *terminology_section(kb, lang),
                       *generations_section(kb, lang)])
-
-
-def _apple(term: dict[str, str], label: str) -> str:
-    return f"（{label}：{escape_inline(term['apple_zh'])}）" if term.get("apple_zh") else ""
 
 
 TERMINOLOGY = {
