@@ -1,6 +1,7 @@
 """The Chinese text follows the terminology table of kb/_vocab/glossary.yaml.
 
 A *text* is one record's Chinese: its zh fields in file order (title, summary, body, then the rest).
+Each zh text of a vocabulary or a tombstone is a text of its own, checked for the avoided forms only.
 Code spans, fenced code, link targets and URLs are never checked. For each term of the table:
 
 - an `avoid` form is an error in running text. A Latin form with `word: true` matches only as a
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..kb import Entry
@@ -162,3 +163,13 @@ def check(ctx: Context) -> Iterator[Problem]:
         for term in terms:
             for path, message in check_text(term, fields):
                 yield entry.problem(NAME, message, path)
+    # Vocabulary texts (labels, notes, parameter descriptions) and tombstone reasons are short and stand
+    # alone: each is its own text, and only the avoided forms apply to them.
+    others = [e for name, e in ctx.kb.vocab.items() if name != "glossary"]
+    others += [*ctx.kb.parameters.values(), *ctx.kb.tombstones]
+    forms_only = [replace(term, mentions=None) for term in terms]
+    for entry in others:
+        for field in zh_fields(entry, ctx):
+            for term in forms_only:
+                for path, message in check_text(term, [field]):
+                    yield entry.problem(NAME, message, path)

@@ -119,3 +119,16 @@ def test_the_real_kb_follows_the_table() -> None:
     kb = load_kb(ROOT / "kb")
     assert kb.vocab_data("glossary")["terminology"], "the glossary has no terminology table"
     assert [p.format() for p in zh_terms.check(Context(kb))] == []
+
+
+def test_vocabulary_texts_are_checked_for_avoided_forms(minikb: Path, edit: Callable[..., Path]) -> None:
+    path = edit("_vocab/topics.yaml", "zh: 哪些设备有神经引擎}", "zh: 哪些设备有 ANE}")
+    problem = one(errors(minikb), "zh-terms")
+    assert problem.message.startswith(ANE) and problem.path.endswith("topics.yaml")
+    assert problem.line == where(path, "哪些设备有 ANE")[0]
+
+
+def test_vocabulary_labels_need_no_half_precision_introduction(minikb: Path) -> None:
+    topics = (minikb / "_vocab/topics.yaml").read_text(encoding="utf-8")
+    assert "zh: 半精度（fp16）的取值范围" not in topics and "fp16" in topics
+    assert _zh_terms(minikb) == []
