@@ -132,3 +132,16 @@ def test_vocabulary_labels_need_no_half_precision_introduction(minikb: Path) -> 
     topics = (minikb / "_vocab/topics.yaml").read_text(encoding="utf-8")
     assert "zh: 半精度（fp16）的取值范围" not in topics and "fp16" in topics
     assert _zh_terms(minikb) == []
+
+
+@pytest.mark.parametrize("name", ["browser.md", "check.md", "coreai.md", "placement.md", "use-in-code.md"])
+def test_the_hand_written_zh_pages_follow_the_table(name: str) -> None:
+    import re
+
+    import yaml
+
+    rows = yaml.safe_load((ROOT / "kb/_vocab/glossary.yaml").read_text(encoding="utf-8"))["terminology"]
+    text = (ROOT / "docs/zh" / name).read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", lambda m: " " * len(m.group(0)), text)  # markup, not prose
+    found = [message for row in rows for _, message in zh_terms.check_text(zh_terms._term(row), [((name,), text)])]
+    assert found == []
