@@ -49,6 +49,7 @@ def build(kb: KB) -> dict[str, Any]:
         "vocab": {
             "tags": kb.vocab_data("tags")["tags"],
             "glossary": kb.vocab_data("glossary")["terms"],
+            "terminology": kb.vocab_data("glossary").get("terminology", []),
             "confidence": kb.vocab_data("confidence")["levels"],
             "identifiers": kb.vocab_data("identifiers"),
             "ane_generations": kb.vocab_data("ane-generations")["generations"],

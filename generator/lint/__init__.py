@@ -12,7 +12,7 @@ from ..kb import KB
 from ..problems import Problem
 from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, families,
                generations, identifiers, identity, languages, markup, observations, placeholders, references, schema,
-               schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary)
+               schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary, zh_terms)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -43,6 +43,7 @@ CHECKS: tuple[Check, ...] = (
     canonical_form.check,
     tombstones.check,
     topics.check,
+    zh_terms.check,
 )
 
 

@@ -20,7 +20,8 @@ WORDS = {
                          "models run on the CPU or GPU.",
            "not_usable": "Core ML cannot use its ANE", "no_ane": "no Neural Engine", "generation": "Generation"},
     "zh": {"title": "哪些设备有神经引擎？",
-           "intro": "知识库收录的所有 Apple 设备，按神经引擎代际和所搭载的芯片分组，由新到旧排列。除非芯片一行另有说明，"
+           "intro": "知识库收录的所有 Apple 设备，按神经引擎（Apple 中文名称为“神经网络引擎”）的代际和所搭载的芯片分组，由新到旧排列。"
+                    "除非芯片一行另有说明，"
                     "Core ML 都可以在这些设备上使用神经引擎。要针对某台设备检查模型，请打开它的页面并点击“针对这台设备检查模型”，"
                     "或者使用[浏览器中的检查器](browser.md)。搭载多种芯片的设备会在每种芯片下各列一次。",
            "cores": "{cores} 核神经引擎", "none": "没有可供 Core ML 使用的神经引擎的设备",

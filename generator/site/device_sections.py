@@ -65,9 +65,18 @@ def peak(chips: tuple[Chip, ...], lang: str) -> str:
     return "; ".join(parts) or w["not_recorded"]
 
 
+def apple_term(kb: KnowledgeBase) -> str:
+    """Apple's own Chinese name for the Neural Engine (神经网络引擎), from the glossary's terminology table."""
+    rows = kb.vocab.get("terminology", [])
+    return next((str(r["apple"]) for r in rows if r.get("preferred") == "神经引擎" and r.get("apple")), "")
+
+
 def engine_rows(chips: tuple[Chip, ...], kb: KnowledgeBase, lang: str, usable: bool) -> list[list[str]]:
     w = WORDS[lang]
-    cores = ", ".join(dict.fromkeys(str(c.ane.cores) for c in chips if c.ane is not None)) or w["no_ane"]
+    counts = list(dict.fromkeys(str(c.ane.cores) for c in chips if c.ane is not None))
+    cores = ", ".join(counts) or w["no_ane"]
+    if lang == "zh" and counts and apple_term(kb):
+        cores += "（Apple 中文名称：" + "、".join(f"{n} 核{escape_inline(apple_term(kb))}" for n in counts) + "）"
     return [[w["generation"], generation_links(chips, kb, lang)], [w["cores"], cores], [w["peak"], peak(chips, lang)],
             [w["usable"], w["yes"] if usable else w["no"]]]
 

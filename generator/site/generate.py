@@ -39,7 +39,7 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
             _write(out / rec.kind / f"{rec.id}.md", renderer.render(rec))
             pages += 1
         for kind in other_pages.KINDS:
-            _write(out / kind / "index.md", index_pages.kind_index(kb, kind, lang, labels))
+            _write(out / kind / "index.md", search_boost(kind, index_pages.kind_index(kb, kind, lang, labels)))
         _write(out / "index.md", other_pages.home(kb, lang, labels))
         _write(out / "confidence.md", other_pages.confidence_page(kb, lang, labels))
         _write(out / "ane-devices.md", ane_devices.page(kb, lang))
@@ -64,13 +64,28 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
     return pages
 
 
+# Index pages that search ranks higher: the device table is long, so without a boost a search for a term of
+# its intro (神经网络引擎) would list it below every device page that repeats the term once.
+SEARCH_BOOST = {"device": 4}
+
+
+def search_boost(kind: str, page: str) -> str:
+    """The index page of `kind` with MkDocs front matter that boosts it in search, where SEARCH_BOOST says so."""
+    if kind not in SEARCH_BOOST:
+        return page
+    return f"---\nsearch:\n  boost: {SEARCH_BOOST[kind]}\n---\n\n{page}"
+
+
 EXTRA_TERMS = ("神经引擎", "空洞卷积", "转置卷积", "反卷积", "算子", "回退", "量化", "调色板量化", "计算单元",
                "半精度", "上采样", "池化", "下溢", "溢出", "广播", "可信度", "模型手术", "可变形状", "有状态模型")
 
 
 def jieba_dictionary(kb: KnowledgeBase) -> str:
-    """A jieba user dictionary of ANE terms, so Chinese search finds 神经引擎 as one word."""
+    """A jieba user dictionary of ANE terms, so Chinese search finds 神经引擎 as one word: the glossary's
+    terms, and the terminology table's preferred terms, Apple's terms and search words (神经网络引擎, 半精度溢出)."""
     terms = [t["zh"].split("（")[0].strip() for t in kb.vocab["glossary"]]
+    for row in kb.vocab.get("terminology", []):
+        terms += [row["preferred"].split("（")[0].strip(), row.get("apple", ""), *row.get("search", [])]
     words = [t for t in dict.fromkeys([*EXTRA_TERMS, *terms]) if t and " " not in t and not t.isascii()]
     return "".join(f"{word} 100000 n\n" for word in words)
 

@@ -27,7 +27,7 @@ English and Chinese. {search_hint}
 """,
     "zh": """# Apple 神经引擎知识库
 
-神经引擎（ANE）是 Apple A 系列、M 系列和 S 系列芯片中的神经网络加速器。模型（或其中一部分）是否在神经引擎上运行，由 Core ML 在运行时决定，而 Apple 并未公布它接受哪些层和算子。本站汇集目前已知的信息：哪些设备的神经引擎可以被 Core ML 使用，哪些层和算子会让模型离开神经引擎，神经引擎上的 fp16 如何改变计算结果，以及如何查明模型实际在哪里运行。
+神经引擎（ANE）是 Apple A 系列、M 系列和 S 系列芯片中的神经网络加速器。模型（或其中一部分）是否在神经引擎上运行，由 Core ML 在运行时决定，而 Apple 并未公布它接受哪些层和算子。本站汇集目前已知的信息：哪些设备的神经引擎可以被 Core ML 使用，哪些层和算子会让模型离开神经引擎，神经引擎上的半精度（fp16）如何改变计算结果，以及如何查明模型实际在哪里运行。
 
 每条结论都标有[可信度](confidence.md)和来源，每个页面都有中英文两个版本。{search_hint}
 """,
@@ -171,7 +171,49 @@ def glossary_page(kb: KnowledgeBase, lang: str) -> str:
     rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])} | {escape_inline(t.get('note', ''))} |"
             for t in kb.vocab["glossary"]]
     head = "| English | 中文 | |" 
-    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, "", *generations_section(kb, lang)])
+    return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, "", *terminology_section(kb, lang),
+                      *generations_section(kb, lang)])
+
+
+TERMINOLOGY = {
+    "en": ("## Chinese terminology",
+           "How the Chinese pages name things. The linter checks every record's Chinese text against this table "
+           "(code, link targets and URLs are never checked).",
+           ("Write", "Avoid", "Where the avoided form is allowed", "Note"),
+           {"word": "in code, names and links", "introduce": "once, as {form}", "first_use": "first mention: {form}",
+            "apple": "Apple's name: {form}", "names": "in {form}"}),
+    "zh": ("## 中文用词",
+           "中文页面的用词规范。检查工具（linter）按这张表检查每条记录的中文文本（代码、链接目标和网址不在检查之列）。",
+           ("写作", "避免", "允许出现的地方", "说明"),
+           {"word": "代码、名称和链接中", "introduce": "一次，写作{form}", "first_use": "首次提到时写作{form}",
+            "apple": "Apple 的叫法：{form}", "names": "{form} 中"}),
+}
+
+
+def terminology_section(kb: KnowledgeBase, lang: str) -> list[str]:
+    """The terminology table of the glossary: the term to write, the forms to avoid, and the exceptions."""
+    rows_in = kb.vocab.get("terminology", [])
+    if not rows_in:
+        return []
+    title, intro, head, w = TERMINOLOGY[lang]
+    rows = []
+    for row in rows_in:
+        write = [escape_inline(row["preferred"])]
+        if row.get("first_use"):
+            write.append(w["first_use"].format(form=escape_inline(row["first_use"])))
+        if row.get("apple"):
+            write.append(w["apple"].format(form=escape_inline(row["apple"])))
+        avoid = [escape_inline(a.get("text") or a.get("example") or a.get("pattern", "")) for a in row.get("avoid", [])]
+        allowed = []
+        if any(a.get("word") for a in row.get("avoid", [])):
+            allowed.append(w["word"])
+        allowed += [w["names"].format(form=escape_inline(n)) for n in row.get("names", [])]
+        if row.get("introduce"):
+            allowed.append(w["introduce"].format(form=escape_inline(row["introduce"])))
+        semi, comma = ("; ", ", ") if lang == "en" else ("；", "、")
+        rows.append(f"| {semi.join(write)} | {comma.join(avoid) or '—'} | {semi.join(allowed) or '—'} | "
+                    f"{escape_inline(row['note'][lang])} |")
+    return [title, "", intro, "", "| " + " | ".join(head) + " |", "|---|---|---|---|", *rows, ""]
 
 
 GENERATIONS = {
