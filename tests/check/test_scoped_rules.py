@@ -212,7 +212,7 @@ def test_one_long_axis_is_reported_once_per_op(reports: dict[str, ModelReport]) 
 
 def test_a_create_ml_image_classifier_is_judged_by_its_feature_print(reports: dict[str, ModelReport]) -> None:
     report = reports["create_ml"]
-    assert report.verdict != "not-applicable" and report.message is None and report.error is None
+    assert report.verdict == "unknown" and report.message is None and report.error is None  # the OS's network
     [builtin] = _reported(report, "builtin-vision-feature-print")
     assert builtin.severity == "warning" and builtin.values == {"builtin_stages": ["visionFeaturePrint"]}
     assert builtin.docs.endswith("/layer-rule/builtin-vision-feature-print/") and builtin.sources

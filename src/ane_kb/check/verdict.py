@@ -47,6 +47,8 @@ def decide(report: ModelReport, nodes: list[Node], off: set[int], kb: KnowledgeB
         report.verdict = "unlikely"
     elif off or errors:
         report.verdict = "partly"
+    elif any(_unreadable_stage(kb, f.rule) for f in report.findings):
+        report.verdict = "unknown"  # the main work is a network the OS ships: its graph is not in the file
     else:
         report.verdict = "likely-all-ane"
 
@@ -55,3 +57,10 @@ def _whole_model(kb: KnowledgeBase, ref: str) -> bool:
     record = kb.record(ref)
     effect = getattr(record, "effect", None)
     return bool(effect is not None and effect.whole_model)
+
+
+def _unreadable_stage(kb: KnowledgeBase, ref: str) -> bool:
+    """A model-wide finding whose placement is unknown: a built-in model whose layers the file does not hold."""
+    record = kb.record(ref)
+    effect = getattr(record, "effect", None)
+    return bool(effect is not None and effect.whole_model and list(effect.to) == ["unknown"])
