@@ -84,3 +84,12 @@ def test_device_text_says_not_recorded(mini_export: Path, capsys: pytest.Capture
     assert main(["device", "iPhone XS", "--data", str(mini_export)]) == 0
     out = capsys.readouterr().out
     assert "Machine identifiers: not recorded" in out and "OS: not recorded" in out
+
+
+@pytest.mark.parametrize("code", ["iPhone11,2", "a1920"])
+def test_check_device_accepts_identifiers(export: Path, code: str) -> None:
+    from ane_kb.check import resolve_target
+
+    target = resolve_target(load(export), code)
+    assert target.device is not None and target.device.id == "iphone-xs"
+    assert target.label == "iPhone XS (2018)"
