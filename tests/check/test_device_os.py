@@ -1,8 +1,8 @@
 """contracts §2: with --device and no --os, the target OS range is the device's supported range, and a rule
 applies when its own OS range intersects it. --os, when given, wins over the device's range.
 
-The checker runs against the packaged export with two changes: the iPhone XS gets the OS range under test,
-and one synthetic pooling rule (from the fixture KB) is limited to an OS range."""
+The checker runs against a copy of the packaged export with two changes: the iPhone XS gets the OS range under
+test, and the pooling-kernel rule (which fires on the test model's 15x15 pooling) is limited to an OS range."""
 
 from __future__ import annotations
 
@@ -16,25 +16,21 @@ import pytest
 from ane_kb import load
 from ane_kb.check import check_model
 from ane_kb.data import read_export
-from tests.device_kb import device_kb
 
-RULE = "layer-rule/pool-big"
+RULE = "layer-rule/pooling-kernel-too-large"
 DEVICE = "device/iphone-xs-2018"
 
 
 @pytest.fixture(scope="module")
-def pieces(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict[str, Any]]:
-    mini = json.loads(device_kb(tmp_path_factory.mktemp("mini")).read_text(encoding="utf-8"))
-    return read_export(None), mini["records"][RULE]
+def pieces() -> dict[str, Any]:
+    document = read_export(None)
+    assert "applies_to" not in document["records"][RULE]  # the test gives it its only filter
+    return document
 
 
-def _export(tmp: Path, pieces: tuple[dict[str, Any], dict[str, Any]], device_os: dict[str, Any] | None,
-            rule_os: dict[str, Any]) -> Path:
-    document, rule = copy.deepcopy(pieces[0]), copy.deepcopy(pieces[1])
-    rule.pop("observed_on", None)
-    rule["related"] = []
-    rule["applies_to"] = {"os": rule_os}
-    document["records"][RULE] = rule
+def _export(tmp: Path, pieces: dict[str, Any], device_os: dict[str, Any] | None, rule_os: dict[str, Any]) -> Path:
+    document = copy.deepcopy(pieces)
+    document["records"][RULE]["applies_to"] = {"os": rule_os}
     device = document["records"][DEVICE]
     if device_os is not None:
         device["os"] = device_os
