@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 
 from ..kb import KB
 from ..problems import Problem
-from . import (applicability, canonical_form, confidence, conditions, dates, evidence, examples, families,
-               generations, identifiers, identity, languages, markup, observations, placeholders, references, schema,
-               schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary, zh_terms)
+from . import (applicability, canonical_form, confidence, conditions, dates, device_fields, evidence, examples,
+               families, generations, identifiers, identity, languages, markup, observations, placeholders, references,
+               schema, schema_line, source_hosts, source_kinds, tags, tombstones, topics, urls, vocabulary, zh_terms)
 from .context import Context
 
 Check = Callable[[Context], Iterable[Problem]]
@@ -32,6 +32,7 @@ CHECKS: tuple[Check, ...] = (
     evidence.check,
     tags.check,
     identifiers.check,
+    device_fields.check,
     families.check,
     conditions.check,
     applicability.check,

@@ -15,6 +15,8 @@ WORDS = {
     "en": {"generation": "ANE generation", "cores": "ANE cores", "peak": "Rated operations per second",
            "usable": "Core ML can use the ANE", "os": "Supported OS", "machine_ids": "Machine identifiers",
            "model_numbers": "Model numbers", "not_recorded": "not recorded", "yes": "yes", "no": "no",
+           "name_zh": "Apple's Chinese name", "field_sources": "Sources of the device fields",
+           "not_recorded_note": "\"Not recorded\" means no source this knowledge base cites states the value.",
            "no_ane": "none", "check": "Check a model for this device",
            "rules": "Rules that apply to this device", "chip_rules": "Rules that apply to this chip",
            "rules_intro": "The layer rules whose scope includes this {what}, with the persistence policy applied: "
@@ -32,6 +34,8 @@ WORDS = {
     "zh": {"generation": "神经引擎代际", "cores": "神经引擎核心数", "peak": "标称每秒运算次数",
            "usable": "Core ML 可用神经引擎", "os": "支持的系统", "machine_ids": "机型标识符",
            "model_numbers": "型号", "not_recorded": "未记录", "yes": "是", "no": "否",
+           "name_zh": "Apple 中文名称", "field_sources": "设备字段的来源",
+           "not_recorded_note": "“未记录”表示本知识库引用的资料中没有给出该值。",
            "no_ane": "无", "check": "针对这台设备检查模型",
            "rules": "适用于这台设备的规则", "chip_rules": "适用于这颗芯片的规则",
            "rules_intro": "适用范围包含这台{what}的层规则，已按延续策略处理：在较早的引擎上观察到的限制，"
@@ -81,15 +85,37 @@ def engine_rows(chips: tuple[Chip, ...], kb: KnowledgeBase, lang: str, usable: b
             [w["usable"], w["yes"] if usable else w["no"]]]
 
 
+FIELDS = ("os", "machine_ids", "model_numbers", "name_zh")
+
+
 def identity_rows(device: Device, lang: str) -> list[list[str]]:
-    """OS range, machine identifiers and model numbers: 'not recorded' where no source gives them."""
+    """OS range, machine identifiers, model numbers and (on the Chinese page) Apple's Chinese name: 'not
+    recorded' where no source gives them."""
     w = WORDS[lang]
-    spans = getattr(device, "os", None) or {}
+    spans = device.os
     os_text = ", ".join(os_range(p, lo, hi, lang) if (lo or hi) else p for p, (lo, hi) in sorted(spans.items()))
-    ids = ", ".join(f"`{escape_inline(i)}`" for i in getattr(device, "machine_ids", ()) or ())
-    numbers = ", ".join(escape_inline(n) for n in getattr(device, "model_numbers", ()) or ())
-    return [[w["os"], os_text or w["not_recorded"]], [w["machine_ids"], ids or w["not_recorded"]],
+    ids = ", ".join(f"`{escape_inline(i)}`" for i in device.machine_ids)
+    numbers = ", ".join(escape_inline(n) for n in device.model_numbers)
+    rows = [[w["os"], os_text or w["not_recorded"]], [w["machine_ids"], ids or w["not_recorded"]],
             [w["model_numbers"], numbers or w["not_recorded"]]]
+    if lang == "zh":
+        rows.append([w["name_zh"], escape_inline(device.name_zh) if device.name_zh else w["not_recorded"]])
+    return rows
+
+
+def field_source_lines(device: Device, lang: str) -> list[str]:
+    """Which source states which device field, so a reader can check each one; a note on 'not recorded'."""
+    w = WORDS[lang]
+    shown = [f for f in FIELDS if f in device.field_sources and (f != "name_zh" or lang == "zh")]
+    out = [f"*{w['not_recorded_note']}*", ""]
+    if not shown:
+        return out
+    titles = {s.url: s.title for s in device.sources}
+    out += [f"**{w['field_sources']}**", ""]
+    for name in shown:
+        links = ", ".join(f"[{escape_inline(titles.get(url, url))}]({url})" for url in device.field_sources[name])
+        out.append(f"- {w[name]}: {links}")
+    return out + [""]
 
 
 def check_button(device: Device, lang: str) -> list[str]:

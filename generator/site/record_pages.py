@@ -96,6 +96,7 @@ class RecordPage:
         out = _table(["", ""], rows)
         if device.aliases:
             out += ["*" + ", ".join(escape_inline(a) for a in device.aliases) + "*", ""]
+        out += device_sections.field_source_lines(device, self.lang)
         if usable:
             out += device_sections.check_button(device, self.lang)
         return out + device_sections.device_rules(self.kb, device, self.lang, self.labels)

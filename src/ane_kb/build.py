@@ -83,7 +83,11 @@ def _chip(data: Mapping[str, Any]) -> dict[str, Any]:
 def _device(data: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": data["name"], "aliases": tuple(data.get("aliases", ())), "year": data["year"],
             "device_type": data["device_type"], "chip_refs": tuple(data["chips"]), "has_ane": data["has_ane"],
-            "runs_third_party_coreml": data["runs_third_party_coreml"]}
+            "runs_third_party_coreml": data["runs_third_party_coreml"],
+            "os": {p: (span.get("min"), span.get("max")) for p, span in data.get("os", {}).items()},
+            "machine_ids": tuple(data.get("machine_ids", ())), "model_numbers": tuple(data.get("model_numbers", ())),
+            "name_zh": data.get("name_zh"),
+            "field_sources": {name: tuple(urls) for name, urls in data.get("field_sources", {}).items()}}
 
 
 def _precision(data: Mapping[str, Any]) -> dict[str, Any]:

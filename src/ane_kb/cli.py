@@ -48,14 +48,16 @@ def parser() -> argparse.ArgumentParser:
     show = sub.add_parser("show", help="show one record by id (kind/id, or a bare id unique across kinds)")
     show.add_argument("id")
     _common(show)
-    device = sub.add_parser("device", help="look up a device by name and say whether Core ML can use its ANE")
+    device = sub.add_parser("device", help="look up a device by name, machine identifier or model number and "
+                                          "say whether Core ML can use its ANE")
     device.add_argument("name", nargs="+")
     _common(device)
     check = sub.add_parser("check", help="check Core ML models for layers that likely keep them off the ANE")
     check.add_argument("models", nargs="+", metavar="MODEL", help=".mlmodel or .mlpackage files")
     check.add_argument("--lang", choices=("en", "zh"), default="en")
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text", dest="output")
-    check.add_argument("--device", help="a device name (with or without its year) or a chip id")
+    check.add_argument("--device", help="a device name (with or without its year), a machine identifier (iPhone13,3), "
+                                         "a model number (A2341) or a chip id")
     check.add_argument("--os", help="a platform and version, e.g. ios17.4 or macos15")
     check.add_argument("--fail-on", choices=("error", "warning", "never"), default="error", dest="fail_on")
     check.add_argument("--verbose", action="store_true", help="list every op a rule could not be evaluated for, and restrictions lifted on the target's engine")

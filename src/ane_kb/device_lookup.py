@@ -1,4 +1,5 @@
-"""Devices, looked up by name the way people type them."""
+"""Devices, looked up by name the way people type them, or by the machine identifier (`iPhone13,3`, what
+`hw.machine` reports) or model number (`A2341`) their records give, in any case."""
 
 from __future__ import annotations
 
@@ -30,24 +31,31 @@ class DeviceCollection(Collection["Device"]):
         super().__init__("device", ids, make, tombstones, redirect)
         self._exact: dict[str, list[Device]] = {}
         self._index: dict[str, list[Device]] = {}
+        self._codes: dict[str, list[Device]] = {}
 
     def _build_index(self) -> None:
         """Names and aliases, as written and with the year, normalised: built on the first look-up."""
         if self._index:
             return
         for device in self:
+            for code in (*device.machine_ids, *device.model_numbers):
+                _add(self._codes, code_key(code), device)
             for label in (device.name, *device.aliases):
                 _add(self._exact, normalise(label), device)
                 _add(self._index, normalise(label), device)
                 _add(self._index, normalise(f"{label} {device.year}"), device)
 
     def search(self, name: str) -> list[Device]:
-        """Every device the name could mean: an id; a name or alias as written; then a name or alias plus the year."""
+        """Every device the name could mean: an id; a machine identifier or model number; a name or alias as
+        written; then a name or alias plus the year."""
         if not isinstance(name, str) or not name.strip():
             raise ValueError("a device name must be a non-empty string")
         if name in self:
             return [self[name]]
         self._build_index()
+        coded = self._codes.get(code_key(name))
+        if coded:
+            return list(coded)
         key = normalise(name)
         found = self._exact.get(key) or self._index.get(key, [])
         if not found:
@@ -72,6 +80,11 @@ class DeviceCollection(Collection["Device"]):
         names = list(dict.fromkeys(f"{d.name} ({d.year})" for key in close for d in self._index[key]))
         hint = f"; did you mean {', '.join(names)}?" if names else ""
         raise UnknownIdError(f"no device named {name!r}{hint}")
+
+
+def code_key(code: str) -> str:
+    """'iphone13,3 ' -> 'iphone13,3': machine identifiers and model numbers match in any case, spaces ignored."""
+    return "".join(code.split()).lower()
 
 
 def _add(index: dict[str, list[Device]], key: str, device: Device) -> None:

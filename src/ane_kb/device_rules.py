@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .matching import applies_to_chip
 from .persistence import Persistence, assess
-from .platforms import version_key
+from .platforms import ranges_meet
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
@@ -47,7 +47,7 @@ def for_chips(kb: KnowledgeBase, chips: tuple[Chip, ...],
             policy = assess(rule, chip.ane.generation, kb.chips) if chip.ane else None
             if policy is None or not policy.lifted:
                 hits.append((chip, policy))
-        if hits and (not os or _os_meets(rule, os)):
+        if hits and (not os or ranges_meet(rule.applies_to.os, os)):
             newest = max(hits, key=lambda hit: hit[0].ane.generation if hit[0].ane else 0)
             found.append(Applicable(rule, tuple(chip.ref for chip, _ in hits), newest[1]))
     return sorted(found, key=lambda a: (EFFECT_ORDER.index(a.effect) if a.effect in EFFECT_ORDER else 99,
@@ -59,8 +59,7 @@ def for_device(kb: KnowledgeBase, device: Device) -> list[Applicable]:
     cannot use its ANE)."""
     if not kb.coreml_can_use_ane(device):
         return []
-    os: Mapping[str, tuple[str | None, str | None]] = getattr(device, "os", None) or {}
-    return for_chips(kb, device.chips, os)
+    return for_chips(kb, device.chips, device.os)
 
 
 def by_effect(found: list[Applicable]) -> dict[str, list[Applicable]]:
@@ -69,24 +68,3 @@ def by_effect(found: list[Applicable]) -> dict[str, list[Applicable]]:
     for item in found:
         groups.setdefault(item.effect, []).append(item)
     return groups
-
-
-def _os_meets(rule: Rule, device_os: Mapping[str, tuple[str | None, str | None]]) -> bool:
-    """Whether the rule's OS ranges meet the device's (a platform the rule does not name does not exclude it)."""
-    ranges = rule.applies_to.os
-    shared = [p for p in device_os if p in ranges]
-    if not ranges or not shared:
-        return True
-    return any(_overlap(ranges[p], device_os[p]) for p in shared)
-
-
-def _overlap(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
-    return _before(a[0], b[1]) and _before(b[0], a[1])
-
-
-def _before(low: str | None, high: str | None) -> bool:
-    """low <= high, where a high bound names a whole release line (17 covers 17.x)."""
-    if low is None or high is None:
-        return True
-    bound = version_key(high)
-    return version_key(low)[:len(bound)] <= bound

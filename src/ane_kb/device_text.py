@@ -14,24 +14,27 @@ if TYPE_CHECKING:
 _WORDS = {
     "en": {"generation": "ANE generation", "cores": "ANE cores", "peak": "Peak", "os": "OS",
            "machine_ids": "Machine identifiers", "model_numbers": "Model numbers", "none": "not recorded",
+           "name_zh": "Apple's Chinese name",
            "rules": "Rules that apply ({n})", "no_rules": "No layer rule applies: Core ML cannot use an ANE here.",
            "assumed": "assumed to hold on this newer engine", "between": "uncertain here", "only": "only on"},
     "zh": {"generation": "神经引擎代际", "cores": "神经引擎核心数", "peak": "峰值算力", "os": "系统",
            "machine_ids": "机型标识符", "model_numbers": "型号", "none": "未记录",
+           "name_zh": "Apple 中文名称",
            "rules": "适用的规则（{n} 条）", "no_rules": "没有层规则适用：Core ML 在此无法使用神经引擎。",
            "assumed": "推定在这一更新的引擎上仍然成立", "between": "此处不确定", "only": "仅限"},
 }
 
 
 def device_facts(kb: KnowledgeBase, device: Device) -> dict[str, Any]:
-    """Generation, cores and rated operations per chip, OS range, machine identifiers and model numbers."""
+    """Generation, cores and rated operations per chip, OS range, machine identifiers, model numbers, Apple's
+    Chinese name, and the sources of each of those fields (a field no source gives is empty)."""
     chips = [{"chip": c.ref, "generation": c.ane.generation if c.ane else None, "cores": c.ane.cores if c.ane else None,
               "peak_ops": [{"value": p.value, "unit": p.unit, "basis": p.basis} for p in c.peak_ops]}
              for c in device.chips]
-    os = getattr(device, "os", None) or {}
-    return {"engines": chips, "os": {p: {"min": lo, "max": hi} for p, (lo, hi) in os.items()},
-            "machine_ids": list(getattr(device, "machine_ids", ()) or ()),
-            "model_numbers": list(getattr(device, "model_numbers", ()) or ())}
+    return {"engines": chips, "os": {p: {"min": lo, "max": hi} for p, (lo, hi) in device.os.items()},
+            "machine_ids": list(device.machine_ids), "model_numbers": list(device.model_numbers),
+            "name_zh": device.name_zh,
+            "field_sources": {name: list(urls) for name, urls in device.field_sources.items()}}
 
 
 def device_rules_text(kb: KnowledgeBase, device: Device, found: list[Applicable], lang: str) -> str:
@@ -47,7 +50,8 @@ def device_rules_text(kb: KnowledgeBase, device: Device, found: list[Applicable]
                      + f"; {w['cores']} {chip['cores'] or '—'}; {w['peak']} {peak}")
     os = ", ".join(f"{p} {v['min'] or ''}–{v['max'] or ''}" for p, v in sorted(facts["os"].items()))
     lines += [f"{w['os']}: {os or w['none']}", f"{w['machine_ids']}: {', '.join(facts['machine_ids']) or w['none']}",
-              f"{w['model_numbers']}: {', '.join(facts['model_numbers']) or w['none']}", ""]
+              f"{w['model_numbers']}: {', '.join(facts['model_numbers']) or w['none']}",
+              f"{w['name_zh']}: {facts['name_zh'] or w['none']}", ""]
     if not found:
         return "\n".join(lines + [w["no_rules"]])
     lines.append(w["rules"].format(n=len(found)))

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from .persistence import Persistence
     from .records import Chip, Rule
 
+    OsRanges = Mapping[str, tuple[str | None, str | None]]
+
 
 def __getattr__(name: str) -> Any:
     # Match lives in its own module, imported with the first match, so counting rules stays cheap.
@@ -40,28 +42,36 @@ class RuleCollection(Collection["Rule"]):
 
     def matching(self, *, format: str, op: str, params: Mapping[str, Any] | None = None,
                  chip: str | None = None, os: str | None = None, named_only: bool = False,
-                 include_lifted: bool = False) -> list[Match]:
+                 include_lifted: bool = False, os_ranges: OsRanges | None = None) -> list[Match]:
         """Op-level rules about `op` in `format` whose condition holds or is unknown for `params`.
 
         A rule that names no op applies to every op; with `named_only=True` only rules naming `op` count.
-        A restriction observed lifted at or below `chip`'s generation is left out unless `include_lifted`."""
+        A restriction observed lifted at or below `chip`'s generation is left out unless `include_lifted`.
+        Without `os`, `os_ranges` (a device's supported range, {platform: (min, max)}) filters instead:
+        a rule applies when its OS range intersects it (contracts §2)."""
         self._check_format(format)
         self._check_op(format, op)
-        return self._match("op", format, op, params or {}, chip, os, named_only, include_lifted=include_lifted)
+        return self._match("op", format, op, params or {}, chip, os, named_only, include_lifted=include_lifted,
+                           os_ranges=os_ranges)
 
     def matching_extracted(self, *, format: str, op: str, params: Mapping[str, Any], chip: str | None = None,
-                           os: str | None = None, named_only: bool = False, include_lifted: bool = False) -> list[Match]:
+                           os: str | None = None, named_only: bool = False, include_lifted: bool = False,
+                           os_ranges: OsRanges | None = None) -> list[Match]:
         """`matching` for callers whose values come from the vocabulary's own extractors (the checker):
         the op may be one no rule knows, and the values are not validated again."""
         if op not in self._kb.identifiers(format):
             return []
-        return self._match("op", format, op, params, chip, os, named_only, validate=False, include_lifted=include_lifted)
+        return self._match("op", format, op, params, chip, os, named_only, validate=False, include_lifted=include_lifted,
+                           os_ranges=os_ranges)
 
     def matching_model(self, *, format: str, params: Mapping[str, Any] | None = None,
-                       chip: str | None = None, os: str | None = None, include_lifted: bool = False) -> list[Match]:
-        """Model-level rules whose condition holds or is unknown for the model parameters."""
+                       chip: str | None = None, os: str | None = None, include_lifted: bool = False,
+                       os_ranges: OsRanges | None = None) -> list[Match]:
+        """Model-level rules whose condition holds or is unknown for the model parameters (`os_ranges` as in
+        `matching`)."""
         self._check_format(format)
-        return self._match("model", format, None, params or {}, chip, os, include_lifted=include_lifted)
+        return self._match("model", format, None, params or {}, chip, os, include_lifted=include_lifted,
+                           os_ranges=os_ranges)
 
     def _rules_for(self, scope: str, fmt: str, op: str | None, named_only: bool) -> list[Rule]:
         """The rules that could match, computed once per (scope, format, op)."""
@@ -88,9 +98,10 @@ class RuleCollection(Collection["Rule"]):
                          for leaf in leaves(rule.condition))
 
     def _match(self, scope: str, fmt: str, op: str | None, params: Mapping[str, Any], chip: str | None,
-               os: str | None, named_only: bool = False, validate: bool = True, include_lifted: bool = False) -> list[Match]:
+               os: str | None, named_only: bool = False, validate: bool = True, include_lifted: bool = False,
+               os_ranges: OsRanges | None = None) -> list[Match]:
         from .match import Match
-        from .platforms import parse_os
+        from .platforms import parse_os, ranges_meet
 
         if validate:
             self._check_params(scope, params)
@@ -105,7 +116,7 @@ class RuleCollection(Collection["Rule"]):
             if target_chip is not None and not lifted and not applies_to_chip(rule, target_chip):
                 continue
             os_note, os_ok = _os_fit(rule, target_os)
-            if not os_ok:
+            if not os_ok or (target_os is None and os_ranges and not ranges_meet(rule.applies_to.os, os_ranges)):
                 continue
             outcome = self._compiled(rule)(params)
             if outcome.value is not False:

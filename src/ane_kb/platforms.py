@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 PLATFORMS = ("ios", "ipados", "macos", "watchos", "tvos", "visionos")
 _TARGET = re.compile(r"^\s*(ios|ipados|macos|watchos|tvos|visionos)\s*([0-9]+(?:\.[0-9]+){0,3})\s*$", re.I)
@@ -34,3 +35,29 @@ def in_range(version: str, low: str | None, high: str | None) -> bool:
         if key[:len(bound)] > bound:
             return False
     return True
+
+
+
+def ranges_meet(rule: Mapping[str, tuple[str | None, str | None]],
+                target: Mapping[str, tuple[str | None, str | None]]) -> bool:
+    """Whether a rule's OS ranges meet a target's (a device's supported range), per platform both name.
+
+    A rule that names none of the target's platforms is not excluded (contracts §2); where they share
+    platforms, the rule applies when any shared platform's ranges intersect. A high bound names a whole
+    release line (17 covers 17.x)."""
+    shared = [p for p in target if p in rule]
+    if not rule or not shared:
+        return True
+    return any(_overlap(rule[p], target[p]) for p in shared)
+
+
+def _overlap(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    return _at_most(a[0], b[1]) and _at_most(b[0], a[1])
+
+
+def _at_most(low: str | None, high: str | None) -> bool:
+    """low <= high, where the high bound covers its whole release line."""
+    if low is None or high is None:
+        return True
+    bound = version_key(high)
+    return version_key(low)[:len(bound)] <= bound

@@ -167,6 +167,16 @@ class Device(Record):
     chip_refs: tuple[str, ...] = ()
     has_ane: bool = False
     runs_third_party_coreml: bool = True
+    os: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    """Supported OS releases per platform, (min, max), inclusive; None where the record gives no bound."""
+    machine_ids: tuple[str, ...] = ()
+    """What `hw.machine` reports on the device (iPhone13,3, Mac14,2)."""
+    model_numbers: tuple[str, ...] = ()
+    """Apple's regulatory model numbers (A2341)."""
+    name_zh: str | None = None
+    """Apple's Chinese product name, where a source gives it."""
+    field_sources: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """For each of the fields above that the record gives, the URLs of the sources that state it."""
 
     @property
     def chips(self) -> tuple[Chip, ...]:

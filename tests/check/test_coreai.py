@@ -337,6 +337,6 @@ def test_a_device_whose_newest_os_is_older_than_27(aimodels: dict[str, Path]) ->
 
     kb = ane_kb.default()
     for top, expected in (("18.7", {"layer-rule/coreai-requires-os-27": "error"}), ("27.1", {})):
-        device = SimpleNamespace(os={"ios": {"min": "15.0", "max": top}}, runs_third_party_coreml=True)
+        device = SimpleNamespace(os={"ios": ("15.0", top)}, runs_third_party_coreml=True)  # as records.Device types it
         report = Checker(kb, Target(device=device)).check(aimodels["fp16"], "fp16.aimodel")  # type: ignore[arg-type]
         assert _severities(report) == expected

@@ -58,6 +58,8 @@ class Checker:
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
         self._checked = 0
+        # With --device and no --os, the target OS range is the device's supported range (contracts §2).
+        self._os_ranges = target.device.os if target.device is not None and target.os is None else None
 
     def _ref(self, name: str) -> str:
         return self.kb.record(name).ref
@@ -161,7 +163,8 @@ class Checker:
         for chip in self._chips():
             for collection in (self.kb.rules, self.kb.precision):
                 found = collection.matching_extracted(format=node.format, op=node.op, params=params, chip=chip,
-                                                      os=self.target.os, named_only=named_only,
+                                                      os=self.target.os, os_ranges=self._os_ranges,
+                                                      named_only=named_only,
                                                       include_lifted=self.verbose)
                 for match in found:
                     _add(hits, match, chip)
@@ -295,6 +298,7 @@ class Checker:
             for chip in self._chips():
                 for collection in (self.kb.rules, self.kb.precision):
                     for match in collection.matching_model(format=fmt, params=params, chip=chip, os=self.target.os,
+                                                           os_ranges=self._os_ranges,
                                                            include_lifted=self.verbose):
                         if match.certain:
                             _add(hits, match, chip)
@@ -319,13 +323,8 @@ class Checker:
         """The newest OS the target runs, per platform: --os itself, or the top of the device's OS range."""
         if self.target.os is not None:
             return [parse_os(self.target.os)]
-        ranges = getattr(self.target.device, "os", None) or {}
-        out = []
-        for platform, span in ranges.items():
-            top = span.get("max") if isinstance(span, dict) else (span[1] if isinstance(span, (tuple, list)) else None)
-            if top:
-                out.append((platform, str(top)))
-        return out
+        ranges = self.target.device.os if self.target.device else {}
+        return [(platform, top) for platform, (_, top) in ranges.items() if top]
 
     def _os_findings(self, requirement: tuple[str, dict[str, str]] | None) -> list[Finding]:
         """A model-level error when the format needs a newer OS than the target can run."""
