@@ -67,7 +67,7 @@ def test_zh_pages_show_no_english_vocabulary(page: Any, served: str, built_site:
                    for p in (built_site / "zh").rglob("index.html"))
     assert len(paths) > 300
     page.goto(f"{served}/zh/", wait_until="load")
-    found = page.evaluate(SCAN, [paths, english_vocabulary(), STRIP])
+    found = page.evaluate(SCAN, [[served + p for p in paths], english_vocabulary(), STRIP])
     counts = Counter(line.split(": ", 1)[1].split(" … ")[0] for line in found)
     assert found == [], (f"{len(found)} English vocabulary words on zh pages ({dict(counts.most_common())}):\n"
                          + "\n".join(found))
@@ -76,5 +76,5 @@ def test_zh_pages_show_no_english_vocabulary(page: Any, served: str, built_site:
 def test_the_scan_finds_english_vocabulary(page: Any, served: str) -> None:
     """The scan itself works: the en confidence page is full of the words it looks for."""
     page.goto(f"{served}/", wait_until="load")
-    found = page.evaluate(SCAN, [["/confidence/", "/chip/"], english_vocabulary(), STRIP])
-    assert any("Disputed" in line for line in found) and any("/chip/" in line for line in found)
+    found = page.evaluate(SCAN, [[f"{served}/confidence/", f"{served}/chip/"], english_vocabulary(), STRIP])
+    assert any("Disputed" in line for line in found) and any("/chip/: " in line for line in found)
