@@ -246,13 +246,13 @@
 
   function renderModel(model) {
     var box = el("section", {"class": "ane-model"}), number = root.querySelectorAll(".ane-model").length + 1;
-    var title = el("h3", {"class": "ane-model__name"}, words.checked + ": ");
-    title.appendChild(el("code", {}, model.path));
-    box.appendChild(title);
     if (model.error) {
       box.appendChild(el("p", {"class": "ane-error"}, model.path + ": " + model.error));
       return box;
     }
+    var title = el("h3", {"class": "ane-model__name"}, words.checked + ": ");
+    title.appendChild(el("code", {}, model.path));
+    box.appendChild(title);
     var verdict = el("p", {"class": "ane-verdict ane-verdict--" + model.verdict});
     verdict.appendChild(el("strong", {}, words.verdict + ": " + (words.verdicts[model.verdict] || model.verdict)));
     box.appendChild(verdict);
