@@ -49,11 +49,19 @@
     return wanted;
   }
 
+  // The normalised texts of a row's exact-value cells (yes/no).
+  function exactValues(row) {
+    return Array.prototype.filter.call(row.cells, function (cell) { return cell.hasAttribute("data-exact"); })
+      .map(function (cell) { return normalise(cell.textContent); });
+  }
+
   function filter(wrapper, table, input, counter) {
     var wanted = normalise(input.value), facets = facetValues(wrapper), keys = Object.keys(facets);
-    var shown = 0;
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var match = !wanted || haystack(row).indexOf(wanted) !== -1;
+    var rows = table.tBodies[0].rows, shown = 0;
+    // A query that is exactly a yes/no value ("no") matches those cells exactly, never "Nov 2023".
+    var exact = !!wanted && Array.prototype.some.call(rows, function (row) { return exactValues(row).indexOf(wanted) !== -1; });
+    Array.prototype.forEach.call(rows, function (row) {
+      var match = !wanted || (exact ? exactValues(row).indexOf(wanted) !== -1 : haystack(row).indexOf(wanted) !== -1);
       for (var i = 0; match && i < keys.length; i += 1) {
         var tokens = (row.getAttribute("data-f-" + keys[i]) || "").split(" ");
         match = tokens.indexOf(facets[keys[i]]) !== -1;  // exact value, never a substring
