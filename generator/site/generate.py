@@ -93,13 +93,9 @@ def checker_page(text: str, kb: KnowledgeBase, lang: str, checker_bytes: int) ->
 
 def device_options(kb: KnowledgeBase, lang: str = "en") -> str:
     """The device list of the in-browser checker, as <option> elements (escaped)."""
-    from .index_pages import device_name
+    from .device_names import device_name, with_year
     from .safe_markdown import escape_html
 
     devices = sorted(kb.devices, key=lambda d: (d.name.lower(), d.year))
-    return "".join(f'<option value="{escape_html(d.ref)}">{escape_html(_with_year(device_name(d, lang), d.year))}</option>'
+    return "".join(f'<option value="{escape_html(d.ref)}">{escape_html(with_year(device_name(d, lang), d.year))}</option>'
                    for d in devices)
-
-
-def _with_year(name: str, year: int) -> str:
-    return name if str(year) in name else f"{name} ({year})"

@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ane_kb import KnowledgeBase, labels
-from ane_kb.records import Chip, Device, Precision, Record, Rule
+from ane_kb.records import Chip, Precision, Record, Rule
 
 from . import describe
+from .device_names import device_name
 from .links import badge
 from .safe_markdown import escape_html, inline_html
 from .words import KIND_INTRO, KIND_NAMES, W
@@ -171,20 +172,6 @@ def _chip_table(kb: KnowledgeBase, lang: str) -> Table:
               Facet("usable", w["usable"], _facet_options(rows, "usable", _yes_no_facet(lang))),
               _confidence_facet(rows, lang)]
     return Table(columns, rows, facets)
-
-
-def device_name(device: Device, lang: str) -> str:
-    """The device's name in the page's language. Hook for the device records' zh names (issue 19): a `name_zh`
-    field, when a record has one, names the device on zh pages; until then the record's zh title does (the title
-    is the product name, and may be the same in both languages)."""
-    if lang == "zh":
-        zh = getattr(device, "name_zh", None) or device.raw.get("name_zh")
-        if zh:
-            return str(zh)
-        title = device.title.text("zh")
-        if title and title != device.title.text("en"):
-            return title
-    return device.name
 
 
 def _device_table(kb: KnowledgeBase, lang: str) -> Table:

@@ -6,6 +6,7 @@ from ane_kb import KnowledgeBase, labels as vocab_labels
 from ane_kb.records import Anecdote, Chip, Device, HowTo, Precision, Record, Rule, Source
 
 from . import describe, device_sections
+from .device_names import device_name, with_year
 from .links import badge, link
 from .safe_markdown import escape_html, escape_inline, escape_prose
 from .words import KIND_ONE, W
@@ -81,7 +82,8 @@ class RecordPage:
                     for ref, level in chip.same_engine_as] + [""]
         devices = [d for d in self.kb.devices if chip.ref in d.chip_refs]
         if devices:
-            out += [f"## {w['devices']}", ""] + [f"- {link(d.ref, f'{d.name} ({d.year})')}" for d in devices] + [""]
+            out += [f"## {w['devices']}", ""] + [f"- {link(d.ref, with_year(device_name(d, lang), d.year))}"
+                                                  for d in devices] + [""]
         return out + device_sections.chip_rules(self.kb, chip, lang, self.labels)
 
     def _device(self, device: Device) -> list[str]:
