@@ -89,7 +89,8 @@ def _html_table(table: Table, lang: str, key: str) -> str:
     for facet in table.facets:
         if len(facet.options) < 2:
             continue
-        options = f'<option value="">{escape_html(facet.title)}: {FACET_ALL[lang]}</option>' + "".join(
+        colon = ": " if lang == "en" else "："
+        options = f'<option value="">{escape_html(facet.title)}{colon}{FACET_ALL[lang]}</option>' + "".join(
             f'<option value="{escape_html(v)}">{escape_html(label)}</option>' for v, label in facet.options)
         menus.append(f'<label class="ane-facet"><span class="ane-facet__name">{escape_html(facet.title)}</span>'
                      f'<select data-facet="{escape_html(facet.key)}" aria-label="{escape_html(facet.title)}">'
@@ -139,7 +140,8 @@ def _generation_label(kb: KnowledgeBase, lang: str) -> Callable[[str], str]:
 
 def _tops(chip: Chip, lang: str) -> Cell:
     """Rated operations with their basis (int8, fp16, or not stated), e.g. "38 (int8)"."""
-    parts = [f"{p.value:g} ({labels.label('basis', p.basis, lang)})" for p in chip.peak_ops]
+    left, right = (" (", ")") if lang == "en" else ("（", "）")
+    parts = [f"{p.value:g}{left}{labels.label('basis', p.basis, lang)}{right}" for p in chip.peak_ops]
     top = max((p.value for p in chip.peak_ops), default=0)
     return _cell(" / ".join(parts) or "—", f"{top}", "short")
 
