@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: help install validate validate-base export changelog site serve test typecheck bench clean
 
 help:
-	@echo "make serve     - validate, build the site in both languages, serve it at http://127.0.0.1:8000"
+	@echo "make serve     - build the site in both languages, serve it at http://127.0.0.1:8000 under the site_url's path"
 	@echo "make test      - validate the KB and run every test"
 	@echo "make site      - validate, export and build the site into site/"
 	@echo "make validate  - lint every record (python -m generator validate)"
@@ -47,9 +47,10 @@ export: $(STAMP)
 site: $(STAMP)
 	$(BIN)/python -m generator build
 
+# The site is served under the path of kb/_vocab/settings.yaml's site_url (e.g. /ane-kb/), as its host serves it,
+# with 404.html for missing pages.
 serve: site
-	@echo "Serving the site at http://127.0.0.1:8000 (Ctrl-C to stop)"
-	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory site
+	$(BIN)/python -m generator.site.serve site --port 8000 --bind 127.0.0.1
 
 typecheck: $(STAMP)
 	$(BIN)/python -m mypy --strict src/ane_kb

@@ -1,5 +1,5 @@
-/* ane-kb index tables (click a header to sort, type in the box to filter), the home page's device box and the
-   checker's ?device= preselection. No dependencies. */
+/* ane-kb index tables (click a header to sort, type in the box to filter, pick facets; the state is kept in the
+   URL), the home page's device box and the checker's ?device= preselection. No dependencies. */
 (function () {
   "use strict";
 
@@ -31,15 +31,83 @@
     header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
   }
 
-  function filter(wrapper, table, query, counter) {
-    var wanted = normalise(query);
-    var shown = 0;
-    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-      var match = !wanted || normalise(row.textContent).indexOf(wanted) !== -1;
+  // The text a row is searched by: every cell but the exact-value (yes/no) ones, plus hidden aliases.
+  function haystack(row) {
+    if (row.aneText === undefined) {
+      row.aneText = normalise(Array.prototype.map.call(row.cells, function (cell) {
+        return cell.hasAttribute("data-exact") ? "" : cell.textContent;
+      }).join(" "));
+    }
+    return row.aneText;
+  }
+
+  function facetValues(wrapper) {
+    var wanted = {};
+    Array.prototype.forEach.call(wrapper.querySelectorAll("select[data-facet]"), function (select) {
+      if (select.value) wanted[select.getAttribute("data-facet")] = select.value;
+    });
+    return wanted;
+  }
+
+  // The normalised texts of a row's exact-value cells (yes/no).
+  function exactValues(row) {
+    return Array.prototype.filter.call(row.cells, function (cell) { return cell.hasAttribute("data-exact"); })
+      .map(function (cell) { return normalise(cell.textContent); });
+  }
+
+  function filter(wrapper, table, input, counter) {
+    var wanted = normalise(input.value), facets = facetValues(wrapper), keys = Object.keys(facets);
+    var rows = table.tBodies[0].rows, shown = 0;
+    // A query that is exactly a yes/no value ("no") matches those cells exactly, never "Nov 2023".
+    var exact = !!wanted && Array.prototype.some.call(rows, function (row) { return exactValues(row).indexOf(wanted) !== -1; });
+    Array.prototype.forEach.call(rows, function (row) {
+      var match = !wanted || (exact ? exactValues(row).indexOf(wanted) !== -1 : haystack(row).indexOf(wanted) !== -1);
+      for (var i = 0; match && i < keys.length; i += 1) {
+        var tokens = (row.getAttribute("data-f-" + keys[i]) || "").split(" ");
+        match = tokens.indexOf(facets[keys[i]]) !== -1;  // exact value, never a substring
+      }
       row.hidden = !match;
       if (match) shown += 1;
     });
     counter.textContent = shown + " / " + table.tBodies[0].rows.length;
+    var clear = wrapper.querySelector(".ane-clear");
+    if (clear) clear.hidden = !(wanted || keys.length);
+  }
+
+  // The filter's state lives in the URL (?q=...&type=ipad), so a filtered table can be linked and reloaded.
+  function saveState(wrapper, input) {
+    var params = new URLSearchParams(window.location.search);
+    params.delete("q");
+    if (input.value.trim()) params.set("q", input.value.trim());
+    Array.prototype.forEach.call(wrapper.querySelectorAll("select[data-facet]"), function (select) {
+      var key = select.getAttribute("data-facet");
+      params.delete(key);
+      if (select.value) params.set(key, select.value);
+    });
+    var search = params.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : "") + window.location.hash);
+  }
+
+  function loadState(wrapper, input) {
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("q")) input.value = params.get("q");
+    Array.prototype.forEach.call(wrapper.querySelectorAll("select[data-facet]"), function (select) {
+      var value = params.get(select.getAttribute("data-facet"));
+      if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) select.value = value;
+    });
+  }
+
+  // A table wider than its box shows that it scrolls: a hint line and a shadow on the side with more columns.
+  function markScroll(box) {
+    var update = function () {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.parentNode.classList.toggle("ane-table--wide", wide);
+      box.classList.toggle("ane-scroll--right", wide && box.scrollLeft + box.clientWidth < box.scrollWidth - 1);
+      box.classList.toggle("ane-scroll--left", wide && box.scrollLeft > 1);
+    };
+    box.addEventListener("scroll", update, {passive: true});
+    window.addEventListener("resize", update);
+    update();
   }
 
   function setUp(wrapper) {
@@ -49,7 +117,8 @@
     wrapper.setAttribute("data-ready", "1");
     var counter = document.createElement("span");
     counter.className = "ane-count";
-    input.insertAdjacentElement("afterend", counter);
+    var controls = wrapper.querySelector(".ane-controls") || input.parentNode;
+    controls.appendChild(counter);
     counter.textContent = table.tBodies[0].rows.length + " / " + table.tBodies[0].rows.length;
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, index) {
       th.addEventListener("click", function () { sortBy(table, th, index); });
@@ -57,12 +126,23 @@
         if (event.key === "Enter" || event.key === " ") { event.preventDefault(); sortBy(table, th, index); }
       });
     });
-    input.addEventListener("input", function () { filter(wrapper, table, input.value, counter); });
-    var query = new URLSearchParams(window.location.search).get("q");
-    if (query && wrapper.getAttribute("data-table") === "device") {
-      input.value = query;
-      filter(wrapper, table, query, counter);
+    var update = function () { filter(wrapper, table, input, counter); saveState(wrapper, input); };
+    input.addEventListener("input", update);
+    Array.prototype.forEach.call(wrapper.querySelectorAll("select[data-facet]"), function (select) {
+      select.addEventListener("change", update);
+    });
+    var clear = wrapper.querySelector(".ane-clear");
+    if (clear) {
+      clear.addEventListener("click", function () {
+        input.value = "";
+        Array.prototype.forEach.call(wrapper.querySelectorAll("select[data-facet]"), function (s) { s.value = ""; });
+        update();
+      });
     }
+    loadState(wrapper, input);
+    filter(wrapper, table, input, counter);
+    var box = wrapper.querySelector(".ane-scroll");
+    if (box) markScroll(box);
   }
 
   // The home page's device box: a name from the list opens the device's page; anything else filters the

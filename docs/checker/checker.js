@@ -12,6 +12,7 @@
       risks: "Risks: {n} warning(s) from {rules}; they do not change the verdict.",
       error: "Errors", warning: "Warnings", info: "Notes", fix: "Fix", unknown: "Unknown", model: "model",
       uncovered: "Op types no rule speaks about", segments: "Segments", ane: "ANE", other: "CPU/GPU", clean: "No findings.",
+      checked: "Checked", segmentLink: "first finding in this segment",
       caveat: "A clean report is not a guarantee: Core ML decides placement at run time, and the rules cover what has been observed.",
       verdicts: {"likely-all-ane": "likely all on the ANE", partly: "partly on the ANE", unlikely: "unlikely to run on the ANE",
                  "not-applicable": "not applicable", unknown: "unknown"}
@@ -24,19 +25,36 @@
       risks: "风险：{rules} 给出 {n} 条警告，不影响结论。",
       error: "错误", warning: "警告", info: "提示", fix: "解决办法", unknown: "未知", model: "模型",
       uncovered: "没有任何规则涉及的算子类型", segments: "分段", ane: "神经引擎", other: "CPU/GPU", clean: "没有发现问题。",
+      checked: "已检查", segmentLink: "本段的第一条发现",
       caveat: "报告干净并不代表一定在神经引擎上运行：Core ML 在运行时才决定模型放在哪里，而规则只涵盖已观察到的情况。",
       verdicts: {"likely-all-ane": "很可能全部在神经引擎上运行", partly: "部分在神经引擎上运行", unlikely: "不太可能在神经引擎上运行",
                  "not-applicable": "不适用", unknown: "未知"}
     }
   };
 
-  var root, words, assets, site, pyodide = null, runCheck = null, uploads = 0;
+  var root, words, assets, site, confidence = {}, pyodide = null, runCheck = null, uploads = 0;
 
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
     if (text !== undefined) node.textContent = text;
     return node;
+  }
+
+  // Text with `code` spans (the rules' messages and fixes) as text nodes and <code> elements: never as HTML.
+  function withCode(tag, attrs, text) {
+    var node = el(tag, attrs);
+    String(text).split(/`([^`]+)`/).forEach(function (part, index) {
+      if (!part) return;
+      node.appendChild(index % 2 ? el("code", {}, part) : document.createTextNode(part));
+    });
+    return node;
+  }
+
+  // The file name the reader picked: the page writes uploads under /upload/N/, which is no name of theirs.
+  function named(model) {
+    if (model && typeof model.path === "string") model.path = model.path.replace(/^\/upload\/\d+\//, "");
+    return model;
   }
 
   function progress(fraction, label) {
@@ -73,12 +91,40 @@
     });
   }
 
+  // Pyodide fetches its own runtime files when it starts. The page downloads the big ones first (to show progress)
+  // and hands Pyodide those bytes, so that each file crosses the network once, also in a private window where
+  // nothing is cached.
+  function serveFromMemory(files) {
+    var original = window.fetch;
+    window.fetch = function (input, init) {
+      // Pyodide passes a URL object; a Request has .url; anything else is a string.
+      var url = new URL(typeof Request !== "undefined" && input instanceof Request ? input.url : String(input),
+                        window.location.href).href;
+      var file = files[url];
+      if (file) {
+        delete files[url];
+        return Promise.resolve(new Response(file.data, {status: 200, headers: {"Content-Type": file.type}}));
+      }
+      return original.call(window, input, init);
+    };
+    return function restore() { window.fetch = original; };
+  }
+
   async function start() {
     progress(0, words.runtime);
-    await fetchWithProgress(assets + "pyodide/pyodide.asm.wasm", words.runtime, 0.6, 0);
+    var base = new URL(assets + "pyodide/", window.location.href).href, files = {};
+    files[base + "pyodide.asm.wasm"] = {type: "application/wasm",
+                                        data: await fetchWithProgress(base + "pyodide.asm.wasm", words.runtime, 0.45, 0)};
+    files[base + "python_stdlib.zip"] = {type: "application/zip",
+                                         data: await fetchWithProgress(base + "python_stdlib.zip", words.runtime, 0.15, 0.45)};
     await loadScript(assets + "pyodide/pyodide.js");
     progress(0.65, words.starting);
-    pyodide = await window.loadPyodide({indexURL: assets + "pyodide/"});
+    var restore = serveFromMemory(files);
+    try {
+      pyodide = await window.loadPyodide({indexURL: assets + "pyodide/"});
+    } finally {
+      restore();
+    }
     window.aneKbPyodide = pyodide;  // for the page's tests and for debugging from the console
     var bundle = await fetchWithProgress(assets + "py.zip", words.bundle, 0.25, 0.7);
     pyodide.unpackArchive(bundle.buffer, "zip", {extractDir: "/lib/ane-kb"});
@@ -168,7 +214,7 @@
       var data = await checkOne(todo[i], device, os);
       if (data.usage_error) { render(data, JSON.stringify(data)); return; }
       combined.tool = combined.tool || data.tool || null;
-      combined.models = combined.models.concat(data.models);
+      combined.models = combined.models.concat(data.models.map(named));
     }
     try {
       render(combined, JSON.stringify(combined));
@@ -199,11 +245,14 @@
   }
 
   function renderModel(model) {
-    var box = el("section", {"class": "ane-model"});
+    var box = el("section", {"class": "ane-model"}), number = root.querySelectorAll(".ane-model").length + 1;
     if (model.error) {
       box.appendChild(el("p", {"class": "ane-error"}, model.path + ": " + model.error));
       return box;
     }
+    var title = el("h3", {"class": "ane-model__name"}, words.checked + ": ");
+    title.appendChild(el("code", {}, model.path));
+    box.appendChild(title);
     var verdict = el("p", {"class": "ane-verdict ane-verdict--" + model.verdict});
     verdict.appendChild(el("strong", {}, words.verdict + ": " + (words.verdicts[model.verdict] || model.verdict)));
     box.appendChild(verdict);
@@ -215,10 +264,18 @@
       box.appendChild(el("p", {"class": "ane-risks"},
                          words.risks.replace("{n}", String(s.risks.warnings)).replace("{rules}", s.risks.rules.join(", "))));
     }
+    // Each finding has an anchor; a segment off the ANE links to the first finding about one of its layers.
+    var anchors = {};
+    model.findings.forEach(function (f, index) {
+      f.anchor = "ane-finding-" + number + "-" + index;
+      if (f.layer && !anchors[f.layer]) anchors[f.layer] = f.anchor;
+    });
     var strip = el("p", {"class": "ane-strip", "aria-label": words.segments});
     s.segments.forEach(function (segment) {
-      var part = el("span", {"class": segment.ane ? "ane-strip__ane" : "ane-strip__other",
-                             title: (segment.ane ? words.ane : words.other) + ": " + segment.layers.join(", ")});
+      var label = (segment.ane ? words.ane : words.other) + ": " + segment.layers.join(", ");
+      var target = segment.ane ? null : segment.layers.map(function (l) { return anchors[l]; }).filter(Boolean)[0];
+      var part = el(target ? "a" : "span", {"class": segment.ane ? "ane-strip__ane" : "ane-strip__other", title: label});
+      if (target) { part.setAttribute("href", "#" + target); part.setAttribute("aria-label", label + " (" + words.segmentLink + ")"); }
       part.style.flexGrow = String(segment.layers.length);
       strip.appendChild(part);
     });
@@ -229,16 +286,16 @@
       box.appendChild(el("h3", {"class": "ane-severity ane-severity--" + severity}, words[severity] + " (" + found.length + ")"));
       var list = el("ul", {"class": "ane-findings"});
       found.forEach(function (f) {
-        var item = el("li", {"class": "ane-finding ane-finding--" + severity});
+        var item = el("li", {"class": "ane-finding ane-finding--" + severity, id: f.anchor});
         var head = el("div", {});
         head.appendChild(el("code", {}, f.layer ? f.layer + " (" + f.op + ")" + (f.path ? " @ " + f.path : "") : words.model));
         head.appendChild(document.createTextNode(" "));
         head.appendChild(el("a", {href: ruleLink(f.rule), "class": "ane-rule"}, f.rule));
-        head.appendChild(el("span", {"class": "ane-badge ane-badge--" + f.confidence}, f.confidence));
+        head.appendChild(el("span", {"class": "ane-badge ane-badge--" + f.confidence}, confidence[f.confidence] || f.confidence));
         item.appendChild(head);
-        item.appendChild(el("p", {}, f.message));
-        if (f.unknown.length) item.appendChild(el("p", {"class": "ane-unknown"}, words.unknown + ": " + f.unknown.join("; ")));
-        if (f.fix) item.appendChild(el("p", {"class": "ane-fix"}, words.fix + ": " + f.fix));
+        item.appendChild(withCode("p", {}, f.message));
+        if (f.unknown.length) item.appendChild(withCode("p", {"class": "ane-unknown"}, words.unknown + ": " + f.unknown.join("; ")));
+        if (f.fix) item.appendChild(withCode("p", {"class": "ane-fix"}, words.fix + ": " + f.fix));
         list.appendChild(item);
       });
       box.appendChild(list);
@@ -247,6 +304,18 @@
     if (s.uncovered_ops.length) box.appendChild(el("p", {"class": "ane-uncovered"}, words.uncovered + ": " + s.uncovered_ops.join(", ")));
     box.appendChild(el("p", {"class": "ane-caveat"}, words.caveat));
     return box;
+  }
+
+  // iOS and iPadOS (and Android) let a page pick files but not folders: an .mlpackage must be zipped first.
+  function zipHint() {
+    var ua = navigator.userAgent || "";
+    var touchMac = navigator.platform === "MacIntel" && navigator.maxTouchPoints > 1;
+    var noFolders = /iPad|iPhone|iPod|Android/.test(ua) || touchMac || !("webkitdirectory" in document.createElement("input"));
+    var hint = root.querySelector(".ane-checker__zip-hint");
+    if (!noFolders || !hint) return;
+    hint.hidden = false;
+    var folder = root.querySelector("#ane-folder");
+    if (folder && folder.parentNode) folder.parentNode.hidden = true;
   }
 
   function shown(error) {
@@ -262,6 +331,8 @@
     words = WORDS[root.getAttribute("data-lang")] || WORDS.en;
     assets = root.getAttribute("data-assets");
     site = root.getAttribute("data-site");
+    try { confidence = JSON.parse(root.getAttribute("data-confidence") || "{}"); } catch (error) { confidence = {}; }
+    zipHint();
     var file = root.querySelector("#ane-file"), folder = root.querySelector("#ane-folder"), drop = root.querySelector(".ane-checker__drop");
     file.addEventListener("change", function () { check(Array.prototype.slice.call(file.files)).catch(shown); file.value = ""; });
     folder.addEventListener("change", function () { check(Array.prototype.slice.call(folder.files)).catch(shown); folder.value = ""; });

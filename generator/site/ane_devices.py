@@ -6,6 +6,7 @@ from __future__ import annotations
 from ane_kb import KnowledgeBase
 from ane_kb.records import Chip, Device
 
+from .device_names import device_name, with_year
 from .safe_markdown import escape_inline
 
 WORDS = {
@@ -37,7 +38,8 @@ def _devices_of(kb: KnowledgeBase, chip: Chip) -> list[Device]:
 def _chip_line(kb: KnowledgeBase, chip: Chip, lang: str, note: str = "") -> str:
     w = WORDS[lang]
     devices = _devices_of(kb, chip)
-    names = ", ".join(f"[{escape_inline(d.name)} ({d.year})](device/{d.id}.md)" for d in devices) or "—"
+    names = ", ".join(f"[{escape_inline(with_year(device_name(d, lang), d.year))}](device/{d.id}.md)"
+                      for d in devices) or "—"
     extra = [w["cores"].format(cores=chip.ane.cores)] if chip.ane and chip.ane.cores else []
     extra += [note] if note else []
     return f"- **[{escape_inline(chip.title.text(lang))}](chip/{chip.id}.md)** ({'; '.join(extra)}): {names}"

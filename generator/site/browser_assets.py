@@ -126,7 +126,18 @@ Copyright (c) 2020 Apple Inc., https://github.com/apple/coremltools
 """
 
 
-def assemble(site: Path, kb_json: Path) -> None:
+CHECKER_JS = ROOT / "docs" / "checker" / "checker.js"
+
+
+def download_bytes(bundle: bytes) -> int:
+    """What a first visit to the checker page downloads: the Pyodide files it loads, the Python bundle and the
+    page's script, each once (the page hands Pyodide the runtime it downloaded itself)."""
+    runtime = pyodide_files()
+    files = _lock()["pyodide"]["files"]
+    return sum((runtime / str(name)).stat().st_size for name in files) + len(bundle) + CHECKER_JS.stat().st_size  # type: ignore[union-attr]
+
+
+def assemble(site: Path, kb_json: Path, bundle: bytes | None = None) -> None:
     """Write the checker's assets into site/checker-assets/, shared by both languages."""
     target = site / FOLDER
     target.mkdir(parents=True, exist_ok=True)
@@ -134,7 +145,7 @@ def assemble(site: Path, kb_json: Path) -> None:
     (target / "pyodide").mkdir(exist_ok=True)
     for path in pyodide_files().iterdir():
         shutil.copy2(path, target / "pyodide" / path.name)
-    (target / "py.zip").write_bytes(python_bundle(kb_json))
-    shutil.copy2(ROOT / "docs" / "checker" / "checker.js", target / "checker.js")
+    (target / "py.zip").write_bytes(bundle if bundle is not None else python_bundle(kb_json))
+    shutil.copy2(CHECKER_JS, target / "checker.js")
     (target / "NOTICE.txt").write_text(NOTICE.format(pyodide=lock["pyodide"]["version"], protobuf=lock["protobuf"]["version"],
                                                      lark=lock["lark"]["version"]), encoding="utf-8")

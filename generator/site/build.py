@@ -17,7 +17,7 @@ from .. import export as exporter
 from ..atomic import write_text
 from ..kb import KB
 from .generate import LANGS, ROOT, generate
-from .browser_assets import assemble as assemble_checker
+from .browser_assets import assemble as assemble_checker, download_bytes, python_bundle
 from .history_pages import write_redirects
 
 GENERATED = ROOT / "build" / "docs"
@@ -42,7 +42,8 @@ def build_site(kb_data: KB, out: Path) -> Timings:
         export_path = Path(tmp) / "kb.json"
         write_text(export_path, exporter.dumps(exporter.build(kb_data)))
         kb = load(export_path)
-        generate(kb, GENERATED)
+        bundle = python_bundle(export_path)
+        generate(kb, GENERATED, checker_bytes=download_bytes(bundle))
         shutil.copy2(export_path, GENERATED / "en" / "kb.json")
         timings.generate = time.perf_counter() - started
         started = time.perf_counter()
@@ -50,7 +51,7 @@ def build_site(kb_data: KB, out: Path) -> Timings:
         for lang in LANGS:
             _mkdocs(CONFIGS[lang], staged if lang == "en" else staged / "zh")
         write_redirects(kb, staged)
-        assemble_checker(staged, export_path)
+        assemble_checker(staged, export_path, bundle)
         timings.mkdocs = time.perf_counter() - started
         _swap_in(staged, out)
     return timings

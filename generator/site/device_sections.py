@@ -3,7 +3,7 @@ a link that opens the checker for the device, and the layer rules that apply, gr
 
 from __future__ import annotations
 
-from ane_kb import KnowledgeBase
+from ane_kb import KnowledgeBase, labels as vocab_labels
 from ane_kb.device_rules import Applicable, by_effect, for_chips, for_device
 from ane_kb.records import Chip, Device
 
@@ -26,10 +26,11 @@ WORDS = {
                        "or GPU.",
            "device": "device", "chip": "chip", "assumed": "assumed to hold on this newer engine",
            "between": "uncertain here: between where it was seen and where it was seen lifted",
-           "only": "only on {chips}", "basis": {"fp16": "fp16", "int8": "int8", "unknown": "precision not stated"},
+           "only": "only on {chips}", 
            "effects": {"falls-back": "Falls back to another compute unit", "fails-to-compile": "Fails to compile",
                        "may-fall-back": "May fall back", "loses-precision": "Loses precision",
                        "prefers-cpu": "The scheduler may prefer the CPU", "runs-on-ane": "Runs on the ANE",
+                       "slows-on-ane": "Runs on the ANE with overhead",
                        "none": "General facts"}},
     "zh": {"generation": "神经引擎代际", "cores": "神经引擎核心数", "peak": "标称每秒运算次数",
            "usable": "Core ML 可用神经引擎", "os": "支持的系统", "machine_ids": "机型标识符",
@@ -43,10 +44,11 @@ WORDS = {
            "no_rules": "Core ML 在这里无法使用神经引擎，因此没有层规则适用：模型在 CPU 或 GPU 上运行。",
            "device": "设备", "chip": "芯片", "assumed": "推定在这一更新的引擎上仍然成立",
            "between": "此处不确定：介于观察到限制和观察到解除的代际之间",
-           "only": "仅限 {chips}", "basis": {"fp16": "fp16", "int8": "int8", "unknown": "未注明精度"},
+           "only": "仅限 {chips}", 
            "effects": {"falls-back": "回退到其他计算单元", "fails-to-compile": "编译失败", "may-fall-back": "可能回退",
                        "loses-precision": "损失精度", "prefers-cpu": "调度器可能优先选择 CPU",
-                       "runs-on-ane": "可在神经引擎上运行", "none": "一般事实"}},
+                       "runs-on-ane": "可在神经引擎上运行", "slows-on-ane": "可在神经引擎上运行，但有额外开销",
+                       "none": "一般事实"}},
 }
 
 
@@ -65,7 +67,7 @@ def peak(chips: tuple[Chip, ...], lang: str) -> str:
     for chip in chips:
         for p in chip.peak_ops:
             prefix = f"{escape_inline(chip.title.text(lang))}: " if len(chips) > 1 else ""
-            parts.append(f"{prefix}{p.value:g} {escape_inline(p.unit)} ({w['basis'].get(p.basis, p.basis)})")
+            parts.append(f"{prefix}{p.value:g} {escape_inline(p.unit)} ({vocab_labels.label('basis', p.basis, lang)})")
     return "; ".join(parts) or w["not_recorded"]
 
 
@@ -142,7 +144,8 @@ def _rules(kb: KnowledgeBase, found: list[Applicable], chip_count: int, usable: 
     out += [w["rules_intro"].format(what=w[what]), ""]
     names = {c.ref: c.title.text(lang) for c in kb.chips}
     for effect, items in by_effect(found).items():
-        out += [f"### {w['effects'].get(effect, effect)} ({len(items)})", ""]
+        title = w["effects"].get(effect) or vocab_labels.label("effect", effect, lang).capitalize()
+        out += [f"### {title} ({len(items)})", ""]
         for item in items:
             notes = []
             if item.persistence is not None and item.persistence.state in ("assumed", "between"):

@@ -20,8 +20,9 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def generate(kb: KnowledgeBase, dest: Path) -> int:
-    """Fill dest/en and dest/zh (emptied first). Returns the number of pages written."""
+def generate(kb: KnowledgeBase, dest: Path, checker_bytes: int = 0) -> int:
+    """Fill dest/en and dest/zh (emptied first). Returns the number of pages written. `checker_bytes` is what a
+    first visit to the browser checker downloads (the page announces it)."""
     if dest.exists():
         shutil.rmtree(dest)
     settings = kb.meta["settings"]
@@ -57,8 +58,7 @@ def generate(kb: KnowledgeBase, dest: Path) -> int:
                 _write(out / f"{ref}.md", history_pages.removed_page(ref, stone, lang))
         _write(out / "whats-new.md", history_pages.whats_new(kb, ROOT, lang))
         browser_page = out / "browser.md"
-        _write(browser_page, browser_page.read_text(encoding="utf-8").replace("<!-- checker:devices -->",
-                                                                             device_options(kb)))
+        _write(browser_page, checker_page(browser_page.read_text(encoding="utf-8"), kb, lang, checker_bytes))
         check_page = out / "check.md"
         _write(check_page, check_examples.fill(check_page.read_text(encoding="utf-8"), kb, lang))
     return pages
@@ -73,7 +73,10 @@ def search_boost(kind: str, page: str) -> str:
     """The index page of `kind` with MkDocs front matter that boosts it in search, where SEARCH_BOOST says so."""
     if kind not in SEARCH_BOOST:
         return page
-    return f"---\nsearch:\n  boost: {SEARCH_BOOST[kind]}\n---\n\n{page}"
+    boost = f"search:\n  boost: {SEARCH_BOOST[kind]}\n"
+    if page.startswith("---\n"):  # the page has front matter already (wide index pages hide the navigation)
+        return "---\n" + boost + page.removeprefix("---\n")
+    return f"---\n{boost}---\n\n{page}"
 
 
 EXTRA_TERMS = ("神经引擎", "空洞卷积", "转置卷积", "反卷积", "算子", "回退", "量化", "调色板量化", "计算单元",
@@ -90,9 +93,27 @@ def jieba_dictionary(kb: KnowledgeBase) -> str:
     return "".join(f"{word} 100000 n\n" for word in words)
 
 
-def device_options(kb: KnowledgeBase) -> str:
+def checker_page(text: str, kb: KnowledgeBase, lang: str, checker_bytes: int) -> str:
+    """The browser checker's page with its device list, confidence labels and download size filled in."""
+    import json
+
+    from ane_kb import labels
+
+    from .safe_markdown import escape_html
+
+    size = f"{checker_bytes / 1_000_000:.1f} MB"
+    names = json.dumps(labels.CONFIDENCE[lang], ensure_ascii=False)
+    return (text.replace("<!-- checker:devices -->", device_options(kb, lang))
+                .replace("<!-- checker:confidence -->", escape_html(names))
+                .replace("<!-- checker:bytes -->", str(checker_bytes))
+                .replace("<!-- checker:size -->", size))
+
+
+def device_options(kb: KnowledgeBase, lang: str = "en") -> str:
     """The device list of the in-browser checker, as <option> elements (escaped)."""
+    from .device_names import device_name, with_year
     from .safe_markdown import escape_html
 
     devices = sorted(kb.devices, key=lambda d: (d.name.lower(), d.year))
-    return "".join(f'<option value="{escape_html(d.ref)}">{escape_html(d.name)} ({d.year})</option>' for d in devices)
+    return "".join(f'<option value="{escape_html(d.ref)}">{escape_html(with_year(device_name(d, lang), d.year))}</option>'
+                   for d in devices)

@@ -168,8 +168,9 @@ def glossary_page(kb: KnowledgeBase, lang: str) -> str:
     title = "Glossary" if lang == "en" else "术语表"
     intro = ("The English and Chinese terms this site uses." if lang == "en"
              else "本站使用的中英文术语对照。")
-    rows = [f"| {escape_inline(t['en'])} | {escape_inline(t['zh'])} | {escape_inline(t.get('note', ''))} |"
-            for t in kb.vocab["glossary"]]
+    note = "note" if lang == "en" else "note_zh"
+    rows = [f"| <span lang=\"en\">{escape_inline(t['en'])}</span> | {escape_inline(t['zh'])} | "
+            f"{escape_inline(t.get(note) or t.get('note', ''))} |" for t in kb.vocab["glossary"]]
     head = "| English | 中文 | |" 
     return "\n".join([f"# {title}", "", intro, "", head, "|---|---|---|", *rows, "", *terminology_section(kb, lang),
                       *generations_section(kb, lang)])

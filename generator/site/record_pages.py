@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from ane_kb import KnowledgeBase
+from ane_kb import KnowledgeBase, labels as vocab_labels
 from ane_kb.records import Anecdote, Chip, Device, HowTo, Precision, Record, Rule, Source
 
 from . import describe, device_sections
+from .device_names import device_name, with_year
 from .links import badge, link
 from .safe_markdown import escape_html, escape_inline, escape_prose
-from .words import DEVICE_TYPES, KIND_ONE, W
+from .words import KIND_ONE, W
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -62,7 +63,7 @@ class RecordPage:
 
     def _chip(self, chip: Chip) -> list[str]:
         w, lang = self.w, self.lang
-        rows = [[w["family"], chip.family], [w["year"], str(chip.year or "—")],
+        rows = [[w["family"], vocab_labels.label("family", chip.family, lang)], [w["year"], str(chip.year or "—")],
                 [w["has_ane"], w["yes"] if chip.has_ane else w["no"]]]
         if chip.ane:
             rows += device_sections.engine_rows((chip,), self.kb, lang, chip.coreml_can_use_ane)
@@ -73,7 +74,7 @@ class RecordPage:
                 note = f" — {escape_inline(peak.note.text(lang))}" if peak.note else ""
                 cited = ", ".join(f"[{escape_inline(s.title)}]({s.url})" for s in peak.sources)
                 inferred = f", {w['inferred']}" if peak.evidence == "inferred" else ""
-                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: `{peak.basis}`{inferred}){note} — {cited}")
+                out.append(f"- **{peak.value:g} {peak.unit}** ({w['basis']}: {vocab_labels.label('basis', peak.basis, lang)}{inferred}){note} — {cited}")
             out.append("")
         if chip.same_engine_as:
             out += [f"## {w['same_engine']}", ""]
@@ -81,14 +82,15 @@ class RecordPage:
                     for ref, level in chip.same_engine_as] + [""]
         devices = [d for d in self.kb.devices if chip.ref in d.chip_refs]
         if devices:
-            out += [f"## {w['devices']}", ""] + [f"- {link(d.ref, f'{d.name} ({d.year})')}" for d in devices] + [""]
+            out += [f"## {w['devices']}", ""] + [f"- {link(d.ref, with_year(device_name(d, lang), d.year))}"
+                                                  for d in devices] + [""]
         return out + device_sections.chip_rules(self.kb, chip, lang, self.labels)
 
     def _device(self, device: Device) -> list[str]:
         w = self.w
         chips = ", ".join(link(ref, self.chip_names.get(ref, ref)) for ref in device.chip_refs)
         usable = self.kb.coreml_can_use_ane(device)
-        rows = [[w["year"], str(device.year)], [w["type"], DEVICE_TYPES[self.lang].get(device.device_type, device.device_type)],
+        rows = [[w["year"], str(device.year)], [w["type"], vocab_labels.label("device_type", device.device_type, self.lang)],
                 [w["chips"], chips], [w["has_ane"], w["yes"] if device.has_ane else w["no"]],
                 [w["third_party"], w["yes"] if device.runs_third_party_coreml else w["no"]],
                 *device_sections.engine_rows(device.chips, self.kb, self.lang, usable),
@@ -105,8 +107,9 @@ class RecordPage:
         w, lang = self.w, self.lang
         out = []
         if isinstance(rule, Precision):
-            rows = [[w["unit"], rule.compute_unit], [w["storage"], rule.storage_precision or "—"],
-                    [w["compute"], rule.compute_precision or "—"]]
+            rows = [[w["unit"], vocab_labels.label("unit", rule.compute_unit, lang)],
+                    [w["storage"], self._precision_value(rule.storage_precision)],
+                    [w["compute"], self._precision_value(rule.compute_precision)]]
             out += _table(["", ""], rows)
         if rule.identifiers:
             out += [f"## {w['identifiers']}", ""]
@@ -130,6 +133,11 @@ class RecordPage:
         if rule.workaround:
             out += [f"## {w['workaround']}", "", escape_prose(rule.workaround.text(lang)), ""]
         return out
+
+    def _precision_value(self, value: str | None) -> str:
+        if not value:
+            return "—"
+        return self.w["unknown"] if value == "unknown" else escape_inline(value)
 
     def _precision(self, rec: Precision) -> list[str]:
         w, lang = self.w, self.lang
@@ -174,7 +182,7 @@ class RecordPage:
         out = [f"## {self.w['corrections']}", ""]
         for c in corrections:
             sources = ", ".join(f"[{escape_inline(s['title'])}]({s['url']})" for s in c["sources"])
-            out.append(f"- `{escape_inline(c['field'])}`: {escape_inline(c['source_says'])} → "
+            out.append(f"- `{escape_inline(c['field'])}`: <q lang=\"en\">{escape_inline(c['source_says'])}</q> → "
                        f"{escape_inline(c['correction'][self.lang])} ({sources})")
         return out + [""]
 

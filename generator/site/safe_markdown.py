@@ -60,3 +60,20 @@ def escape_inline(text: str) -> str:
 def escape_html(text: str) -> str:
     """Text for raw HTML (tables, badges): every character that means something in HTML escaped."""
     return html.escape(text, quote=True)
+
+
+_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.S)
+
+
+def inline_html(text: str) -> str:
+    """A short contributor text (a summary) as inline HTML for a raw-HTML table cell: the text is first escaped by
+    escape_inline (so any HTML in it stays text and unsafe link targets lose their links), then its Markdown (code
+    spans, emphasis, safe links) is rendered. Block syntax is not wanted in a cell, so a leading `#`, `>`, `-` or
+    number-dot is kept literal."""
+    import markdown
+
+    safe = escape_inline(text)
+    safe = re.sub(r"^(\s*)([#>+*-]|\d+\.)", lambda m: m.group(1) + "\\" + m.group(2), safe)
+    rendered = markdown.markdown(safe, output_format="html").strip()
+    match = _PARAGRAPH.match(rendered)
+    return match.group(1) if match else rendered

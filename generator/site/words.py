@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ane_kb.labels import DEVICE_TYPES, EFFECTS
+
+__all__ = ["DEVICE_TYPES", "EFFECTS", "KIND_INTRO", "KIND_NAMES", "KIND_ONE", "PLATFORMS", "TARGETS", "W"]
+
 KIND_NAMES = {
     "en": {"chip": "Chips", "device": "Devices", "layer-rule": "Layer rules", "precision": "Precision",
            "anecdote": "Anecdotes", "howto": "How-tos"},
@@ -59,7 +63,7 @@ W = {
         "formats": "formats", "framework": "framework", "generations": "ANE generations", "os": "OS",
         "op_scope": "one layer or op", "model_scope": "the whole model", "chips_word": "chips",
         "up_to": "up to", "from": "from", "note": "Note", "tools": "tools", "date": "date", "source": "source",
-        "whole_model": "the whole model moves", "to": "to",
+        "whole_model": "the whole model moves", "to": "to", "op_family": "Op family", "summary": "Summary",
     },
     "zh": {
         "confidence": "可信度", "sources": "来源", "related": "相关记录", "updated": "最后核对",
@@ -85,24 +89,10 @@ W = {
         "formats": "格式", "framework": "框架", "generations": "神经引擎代际", "os": "系统",
         "op_scope": "单个层或算子", "model_scope": "整个模型", "chips_word": "芯片",
         "up_to": "至", "from": "自", "note": "备注", "tools": "工具", "date": "日期", "source": "来源",
-        "whole_model": "整个模型都会转移", "to": "转到",
+        "whole_model": "整个模型都会转移", "to": "转到", "op_family": "算子类别", "summary": "概要",
     },
-}
-EFFECTS = {
-    "en": {"falls-back": "falls back", "may-fall-back": "may fall back", "runs-on-ane": "runs on the ANE",
-           "slows-on-ane": "runs on the ANE with overhead", "loses-precision": "loses precision", "fails-to-compile": "fails to compile",
-           "prefers-cpu": "the scheduler may prefer the CPU (a cost-model choice, not a restriction)"},
-    "zh": {"falls-back": "回退", "may-fall-back": "可能回退", "runs-on-ane": "可在神经引擎上运行",
-           "slows-on-ane": "可在神经引擎上运行，但有额外开销", "loses-precision": "损失精度", "fails-to-compile": "编译失败",
-           "prefers-cpu": "调度器可能优先选择 CPU（出于代价估算，并非限制）"},
 }
 TARGETS = {"en": {"cpu": "the CPU", "gpu": "the GPU", "unknown": "an unknown unit"},
            "zh": {"cpu": "CPU", "gpu": "GPU", "unknown": "未知的计算单元"}}
 PLATFORMS = {"ios": "iOS", "ipados": "iPadOS", "macos": "macOS", "watchos": "watchOS", "tvos": "tvOS",
              "visionos": "visionOS"}
-DEVICE_TYPES = {
-    "en": {"iphone": "iPhone", "ipad": "iPad", "ipod": "iPod", "mac": "Mac", "watch": "Apple Watch", "tv": "Apple TV",
-           "vision": "Vision", "display": "display", "speaker": "speaker", "dev-kit": "developer kit"},
-    "zh": {"iphone": "iPhone", "ipad": "iPad", "ipod": "iPod", "mac": "Mac", "watch": "Apple Watch", "tv": "Apple TV",
-           "vision": "Vision", "display": "显示器", "speaker": "音箱", "dev-kit": "开发者套件"},
-}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import labels as vocab_labels
 from .device_rules import Applicable, by_effect
 
 if TYPE_CHECKING:
@@ -16,12 +17,14 @@ _WORDS = {
            "machine_ids": "Machine identifiers", "model_numbers": "Model numbers", "none": "not recorded",
            "name_zh": "Apple's Chinese name",
            "rules": "Rules that apply ({n})", "no_rules": "No layer rule applies: Core ML cannot use an ANE here.",
-           "assumed": "assumed to hold on this newer engine", "between": "uncertain here", "only": "only on"},
+           "assumed": "assumed to hold on this newer engine", "between": "uncertain here", "only": "only on",
+           "general": "general facts"},
     "zh": {"generation": "神经引擎代际", "cores": "神经引擎核心数", "peak": "峰值算力", "os": "系统",
            "machine_ids": "机型标识符", "model_numbers": "型号", "none": "未记录",
            "name_zh": "Apple 中文名称",
            "rules": "适用的规则（{n} 条）", "no_rules": "没有层规则适用：Core ML 在此无法使用神经引擎。",
-           "assumed": "推定在这一更新的引擎上仍然成立", "between": "此处不确定", "only": "仅限"},
+           "assumed": "推定在这一更新的引擎上仍然成立", "between": "此处不确定", "only": "仅限",
+           "general": "一般事实"},
 }
 
 
@@ -45,7 +48,8 @@ def device_rules_text(kb: KnowledgeBase, device: Device, found: list[Applicable]
     for chip in facts["engines"]:
         gen = chip["generation"]
         label = labels.get(str(gen), {}).get("label", {}).get(lang, "") if gen else ""
-        peak = ", ".join(f"{p['value']:g} {p['unit']} ({p['basis']})" for p in chip["peak_ops"]) or w["none"]
+        peak = ", ".join(f"{p['value']:g} {p['unit']} ({vocab_labels.label('basis', p['basis'], lang)})"
+                         for p in chip["peak_ops"]) or w["none"]
         lines.append(f"{chip['chip']}: {w['generation']} {gen or '—'}" + (f" ({label})" if label else "")
                      + f"; {w['cores']} {chip['cores'] or '—'}; {w['peak']} {peak}")
     os = ", ".join(f"{p} {v['min'] or ''}–{v['max'] or ''}" for p, v in sorted(facts["os"].items()))
@@ -56,10 +60,10 @@ def device_rules_text(kb: KnowledgeBase, device: Device, found: list[Applicable]
         return "\n".join(lines + [w["no_rules"]])
     lines.append(w["rules"].format(n=len(found)))
     for effect, items in by_effect(found).items():
-        lines.append(f"  {effect}:")
+        lines.append(f"  {vocab_labels.label('effect_short', effect, lang) if effect != 'none' else w['general']}:")
         for item in items:
             notes = [w[item.persistence.state]] if item.persistence and item.persistence.state in ("assumed", "between") else []
             if len(item.chips) < len(device.chips):
                 notes.append(f"{w['only']} {', '.join(item.chips)}")
-            lines.append(f"    {item.rule.ref} [{item.rule.confidence}]" + (f" ({'; '.join(notes)})" if notes else ""))
+            lines.append(f"    {item.rule.ref} [{vocab_labels.confidence(item.rule.confidence, lang)}]" + (f" ({'; '.join(notes)})" if notes else ""))
     return "\n".join(lines)

@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from . import labels
 from .records import Chip, Device, Record, Rule
 
 if TYPE_CHECKING:
@@ -14,10 +15,12 @@ if TYPE_CHECKING:
 _WORDS = {
     "en": {"rule": "rule", "confidence": "confidence", "effect": "effect", "when": "when", "none": "No rules match.",
            "sources": "Sources", "workaround": "Workaround", "chips": "chips", "usable": "Core ML can use its ANE",
-           "unusable": "Core ML cannot use an ANE here", "docs": "More", "applies": "Condition"},
+           "unusable": "Core ML cannot use an ANE here", "docs": "More", "applies": "Condition",
+           "ane": "ANE: {cores} cores, generation {generation}"},
     "zh": {"rule": "规则", "confidence": "可信度", "effect": "影响", "when": "条件", "none": "没有匹配的规则。",
            "sources": "来源", "workaround": "解决办法", "chips": "芯片", "usable": "Core ML 可以使用其神经引擎",
-           "unusable": "Core ML 在此无法使用神经引擎", "docs": "详见", "applies": "条件"},
+           "unusable": "Core ML 在此无法使用神经引擎", "docs": "详见", "applies": "条件",
+           "ane": "神经引擎：{cores} 核，第 {generation} 代"},
 }
 
 
@@ -42,13 +45,14 @@ def rules_table(rows: Sequence[Mapping[str, Any]], lang: str) -> str:
     words = _WORDS[lang]
     if not rows:
         return words["none"]
-    body = [[r["rule"], r["confidence"], r["effect"] or "", r["condition"]] for r in rows]
+    body = [[r["rule"], labels.confidence(r["confidence"], lang), labels.label("effect_short", r["effect"] or "", lang),
+             r["condition"]] for r in rows]
     return table([words["rule"], words["confidence"], words["effect"], words["when"]], body)
 
 
 def record_text(kb: KnowledgeBase, record: Record, lang: str) -> str:
     words = _WORDS[lang]
-    lines = [f"{record.title.text(lang)}  [{record.ref}, {words['confidence']}: {record.confidence}]", "",
+    lines = [f"{record.title.text(lang)}  [{record.ref}, {words['confidence']}: {labels.confidence(record.confidence, lang)}]", "",
              record.summary.text(lang)]
     if record.body:
         lines += ["", record.body.text(lang)]
@@ -57,7 +61,7 @@ def record_text(kb: KnowledgeBase, record: Record, lang: str) -> str:
         if record.workaround:
             lines += ["", f"{words['workaround']}: {record.workaround.text(lang)}"]
     if isinstance(record, Chip) and record.ane is not None:
-        lines += ["", f"ANE: {record.ane.cores} cores, generation {record.ane.generation}"]
+        lines += ["", words["ane"].format(cores=record.ane.cores, generation=record.ane.generation)]
     lines += ["", f"{words['sources']}:"] + [f"  - {s.title} ({s.kind}, {s.accessed}): {s.url}" for s in record.sources]
     lines += ["", f"{words['docs']}: {record.url(lang)}"]
     return "\n".join(lines)
@@ -68,4 +72,4 @@ def device_text(device: Device, usable: bool, lang: str) -> str:
     chips = ", ".join(c.title.text(lang) for c in device.chips)
     verdict = words["usable"] if usable else words["unusable"]
     return "\n".join([f"{device.name} ({device.year})  [{device.ref}]", f"{words['chips']}: {chips}",
-                      f"{verdict}.", f"{words['docs']}: {device.url(lang)}"])
+                      verdict + ("." if lang == "en" else "。"), f"{words['docs']}: {device.url(lang)}"])

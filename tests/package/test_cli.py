@@ -25,7 +25,7 @@ def test_rules_as_a_chinese_table(mini_export: Path) -> None:
     assert result.returncode == 0
     header, rule, row = result.stdout.splitlines()[:3]
     assert header.split() == ["规则", "可信度", "影响", "条件"]
-    assert row.startswith("layer-rule/pool-big  likely")
+    assert row.startswith("layer-rule/pool-big  很可能  回退")
 
 
 def test_show_and_device(mini_export: Path) -> None:
@@ -68,3 +68,19 @@ def test_version_names_the_package_and_the_data() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.strip() == f"ane-kb {ane_kb.__version__} (data {ane_kb.data_version})"
+
+
+def test_chinese_output_names_no_raw_vocabulary_value(mini_export: Path) -> None:
+    """`--lang zh` shows labels, never the raw values of confidence, effect or basis (`disputed`, `falls-back`)."""
+    from ane_kb import labels, load
+
+    kb = load(mini_export)
+    raw = {*labels.CONFIDENCE["en"], *labels.EFFECTS["en"], *labels.CONFIDENCE["en"].values()}
+    texts = [run("show", rec.ref, "--lang", "zh", "--data", str(mini_export)).stdout for rec in kb]
+    texts.append(run("rules", "--lang", "zh", "--data", str(mini_export)).stdout)
+    texts += [run("device", d.name, "--lang", "zh", "--data", str(mini_export)).stdout for d in list(kb.devices)[:3]]
+    heads = [line for text in texts for line in text.splitlines() if "可信度" in line or "[" in line or "  " in line]
+    assert heads, "no output to check"
+    leaks = [line for line in heads for word in raw if f" {word}" in line or f"[{word}" in line or f": {word}]" in line]
+    assert leaks == []
+    assert any(labels.confidence(rec.confidence, "zh") in text for rec, text in zip(kb, texts))

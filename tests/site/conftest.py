@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import threading
@@ -15,6 +13,7 @@ import pytest
 
 from generator.kb import load_kb
 from generator.site.build import build_site
+from generator.site.serve import make_server, site_path
 from tests.conftest import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -29,18 +28,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def served(built_site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    """The site as `make serve` serves it: under the site_url's path (…/ane-kb), with 404.html for missing pages."""
+    prefix = site_path()
+    server = make_server(built_site, prefix, "127.0.0.1", 0, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix.rstrip('/')}"
     server.shutdown()
 
 

@@ -17,7 +17,8 @@ from tests.site.test_browser import _search
 def _first_pages(page: Any, served: str, query: str) -> list[str]:
     page.goto(f"{served}/zh/", wait_until="load")
     hrefs = _search(page, query)
-    return list(dict.fromkeys(urlsplit(href).path for href in hrefs if href))
+    root = urlsplit(served).path.rstrip("/")  # the site is served under its site_url path
+    return list(dict.fromkeys(urlsplit(href).path.removeprefix(root) for href in hrefs if href))
 
 
 @pytest.mark.parametrize(("query", "wanted"), [

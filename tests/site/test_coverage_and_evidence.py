@@ -45,5 +45,5 @@ def test_an_inferred_basis_is_marked_on_the_chip_page(kb: KnowledgeBase) -> None
     labels = {level: data["label"]["en"] for level, data in kb.vocab["confidence"].items()}
     m3 = RecordPage(kb, "en", labels, "https://example.org/edit").render(kb.record("chip/m3"))
     m4 = RecordPage(kb, "en", labels, "https://example.org/edit").render(kb.record("chip/m4"))
-    assert "(basis: `fp16`, inferred, not stated by a source)" in m3
+    assert "(basis: fp16, inferred, not stated by a source)" in m3
     assert "inferred, not stated" not in m4

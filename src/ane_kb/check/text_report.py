@@ -6,6 +6,7 @@ import textwrap
 from dataclasses import replace
 from typing import Any
 
+from .. import labels
 from .printable import printable
 from .report import SEVERITIES, Finding, ModelReport, Report
 
@@ -13,7 +14,7 @@ WORDS: dict[str, dict[str, Any]] = {
     "en": {"verdict": "verdict", "flagged": "{flagged} of {layers} layers flagged", "switches": "{n} estimated device switches",
            "error": "ERRORS", "warning": "WARNINGS", "info": "NOTES", "fix": "fix", "docs": "docs", "source": "written at", "uncovered": "op types no rule speaks about",
            "ignored": "ignored rules", "segments": "segments", "ane": "ANE", "other": "CPU/GPU", "clean": "No findings.",
-           "model_error": "cannot be read", "unknown": "unknown",
+           "model_error": "cannot be read", "unknown": "unknown", "model": "model",
            "risks": "risks: {n} warning(s) from {rules}; they do not change the verdict",
            "unevaluated": "{n} rule(s) could not be evaluated (a value they need is missing): {rules}; --verbose lists each op",
            "exit": {1: "exit code 1: {n} finding(s) at or above --fail-on {level}",
@@ -25,7 +26,7 @@ WORDS: dict[str, dict[str, Any]] = {
     "zh": {"verdict": "结论", "flagged": "{layers} 个层中有 {flagged} 个被标记", "switches": "预计切换计算单元 {n} 次",
            "error": "错误", "warning": "警告", "info": "提示", "fix": "解决办法", "docs": "详见", "source": "代码位置", "uncovered": "没有任何规则涉及的算子类型",
            "ignored": "已忽略的规则", "segments": "分段", "ane": "神经引擎", "other": "CPU/GPU", "clean": "没有发现问题。",
-           "model_error": "无法读取", "unknown": "未知",
+           "model_error": "无法读取", "unknown": "未知", "model": "整个模型",
            "risks": "风险：{rules} 给出 {n} 条警告，不影响结论",
            "unevaluated": "有 {n} 条规则因缺少所需数值而无法判断：{rules}；加 --verbose 可逐个列出",
            "exit": {1: "退出码 1：有 {n} 条发现达到或超过 --fail-on {level}",
@@ -110,8 +111,8 @@ def _escaped(model: ModelReport) -> ModelReport:
 
 def _finding_lines(f: Finding, words: dict[str, Any], lang: str, verbose: bool) -> list[str]:
     """A finding as lines of at most WIDTH columns; notes stay short unless --verbose."""
-    where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else "model"
-    lines = [f"  {where}  [{f.rule}, {f.confidence}]", *wrap(f.message, "    ", lang)]
+    where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else words["model"]
+    lines = [f"  {where}  [{f.rule}, {labels.confidence(f.confidence, lang)}]", *wrap(f.message, "    ", lang)]
     if f.source:
         lines.append(f"    {words['source']}: {f.source}")
     if f.unknown:
