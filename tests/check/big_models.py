@@ -159,3 +159,66 @@ def write_package(folder: Path, blocks: int, hidden: int = 4096, ffn: int = 1638
 
 def weight_file(package: Path) -> Path:
     return package / "Data" / "com.apple.CoreML" / "weights" / "weight.bin"
+
+
+def write_stored_zip(package: Path, archive: Path, deflated: bool = False) -> Path:
+    """A zip of `package` whose entries are stored (not compressed), written without reading the weights: each big
+    file's data is left as a hole of the zip, as it is in the sparse package. With `deflated` every entry claims the
+    deflate method instead (the data are then not valid deflate streams, which the page never gets to read). The CRCs
+    are those of zeros where the data are holes; only sizes up to 4 GiB are written (no zip64)."""
+    import zlib
+
+    files = sorted(p for p in package.rglob("*") if p.is_file())
+    central, at = [], 0
+    fd = os.open(archive, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        for path in files:
+            name = (package.name + "/" + path.relative_to(package).as_posix()).encode()
+            size = path.stat().st_size
+            small = size <= (1 << 20)
+            data = path.read_bytes() if small else b""
+            crc = zlib.crc32(data) if small else _zero_crc(path)
+            method = 8 if deflated else 0
+            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, size, size, len(name), 0) + name
+            os.pwrite(fd, local, at)
+            if data:
+                os.pwrite(fd, data, at + len(local))
+            else:
+                _copy_data(path, fd, at + len(local))
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, size, size,
+                                       len(name), 0, 0, 0, 0, 0, at) + name)
+            at += len(local) + size
+        directory = b"".join(central)
+        end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(files), len(files), len(directory), at, 0)
+        os.pwrite(fd, directory + end, at)
+    finally:
+        os.close(fd)
+    return archive
+
+
+def _copy_data(path: Path, fd: int, at: int) -> None:
+    """Copy the parts of a sparse file that hold data (its blob headers) to `at` in `fd`, leaving its holes as holes."""
+    with path.open("rb") as handle:
+        source, size, position = handle.fileno(), os.fstat(handle.fileno()).st_size, 0
+        while position < size:
+            try:
+                start = os.lseek(source, position, os.SEEK_DATA)
+            except OSError:  # no data after `position`
+                return
+            end = min(os.lseek(source, start, os.SEEK_HOLE), size)
+            while start < end:
+                part = os.pread(source, min(16 << 20, end - start), start)
+                os.pwrite(fd, part, at + start)
+                start += len(part)
+            position = end
+
+
+def _zero_crc(path: Path) -> int:
+    """The CRC-32 of a file read in 16 MiB parts (its holes read back as zeros)."""
+    import zlib
+
+    crc = 0
+    with path.open("rb") as handle:
+        while part := handle.read(16 << 20):
+            crc = zlib.crc32(part, crc)
+    return crc
