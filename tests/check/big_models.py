@@ -25,6 +25,7 @@ BLOB_HEADER = struct.Struct("<IIQQQ24x")
 ALIGN = 64
 WEIGHTS = "@model_path/weights/weight.bin"
 PATTERN_VALUES = 1 << 19  # values in the repeating fill pattern (1 MiB of fp16)
+FP16_NAN = b"\x00\x7e"
 
 
 def blob_bytes(hidden: int, ffn: int) -> int:
@@ -120,8 +121,9 @@ def _fill(fd: int, start: int, size: int, pattern: bytes) -> None:
         written += len(part)
 
 
-def write_weights(path: Path, sizes: list[int], sparse: bool = True) -> list[int]:
-    """weight.bin with one fp16 blob of each size; the blobs' header offsets."""
+def write_weights(path: Path, sizes: list[int], sparse: bool = True, last: bytes = b"") -> list[int]:
+    """weight.bin with one fp16 blob of each size; the blobs' header offsets. `last` replaces the last bytes of the
+    last blob (a NaN there shows that a scan read to the end)."""
     offsets, at = [], ALIGN
     pattern = b"" if sparse else _pattern()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -134,6 +136,8 @@ def write_weights(path: Path, sizes: list[int], sparse: bool = True) -> list[int
                 _fill(fd, data, size, pattern)
             offsets.append(at)
             at = data + size + (-size) % ALIGN
+        if last and sizes:
+            os.pwrite(fd, last, offsets[-1] + ALIGN + sizes[-1] - len(last))
         os.ftruncate(fd, at)
     finally:
         os.close(fd)
@@ -141,12 +145,12 @@ def write_weights(path: Path, sizes: list[int], sparse: bool = True) -> list[int
 
 
 def write_package(folder: Path, blocks: int, hidden: int = 4096, ffn: int = 16384, sparse: bool = True,
-                  name: str = "big.mlpackage") -> Path:
+                  name: str = "big.mlpackage", last: bytes = b"") -> Path:
     """`folder/name`: an .mlpackage with `blocks` MLP blocks of fp16 weights (see total_bytes)."""
     package = folder / name
     data = package / "Data" / "com.apple.CoreML"
     (data / "weights").mkdir(parents=True)
-    offsets = write_weights(data / "weights" / "weight.bin", [blob_bytes(hidden, ffn)] * (2 * blocks), sparse)
+    offsets = write_weights(data / "weights" / "weight.bin", [blob_bytes(hidden, ffn)] * (2 * blocks), sparse, last)
     (data / "model.mlmodel").write_bytes(_spec(blocks, hidden, ffn, offsets).SerializeToString())
     entries = {"model": {"author": "com.apple.CoreML", "description": "CoreML Model Specification",
                          "name": "model.mlmodel", "path": "com.apple.CoreML/model.mlmodel"},
