@@ -169,7 +169,10 @@ def big_weights() -> None:
         folder = Path(tmp)
         _build(folder, f"build_big(folder, 1, 64, 256, 'small.mlpackage')")
         check = [sys.executable, "-m", "ane_kb", "check", "--format", "json"]
-        rss_floor = statistics.median(one_run([*check, str(folder / "small.mlpackage")])[1] for _ in range(runs(3)))
+        small = [one_run([*check, str(folder / "small.mlpackage")]) for _ in range(runs(3))]
+        t_small, rss_floor = (statistics.median(s[i] for s in small) for i in range(2))
+        print(f"  {'same graph, tiny weights':<26} check {t_small:6.2f} s   peak RSS {rss_floor / 1024:.0f} MiB "
+              "(the checker's start-up: part of every ratio below)")
         for gib, blocks in BIG_WEIGHTS:
             name = f"big{gib}.mlpackage"
             _build(folder, f"build_big(folder, {blocks}, {hidden}, {ffn}, {name!r})")

@@ -12,12 +12,14 @@ byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact co
 from __future__ import annotations
 
 import struct
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 WIDTHS = {"e": 2, "f": 4}
 STEP = 1 << 18  # values compared at once by numpy: 512 KiB or 1 MiB, which stays in the cache
+NUMPY_FROM = 4 << 20  # bytes of a buffer from which numpy is worth importing
 
 
 @dataclass
@@ -84,8 +86,11 @@ def patterns(code: str, fp16_max: float, smallest_normal: float, zero_below: flo
 
 
 def count_buffer(data: Any, found: Patterns) -> Counts:
-    """The counts over a buffer of little-endian values (a whole number of them)."""
+    """The counts over a buffer of little-endian values (a whole number of them). numpy is imported for big buffers
+    only: for a small model the standard library is done before numpy would have loaded (about 0.1 s)."""
     try:
+        if "numpy" not in sys.modules and memoryview(data).nbytes < NUMPY_FROM:
+            raise ImportError
         import numpy as np
     except ImportError:
         return _count_bytes(data if isinstance(data, (bytes, bytearray)) else memoryview(data).cast("B").tobytes(), found)

@@ -82,14 +82,13 @@ class FileRanges:
             return None
         base = at - at % PAGE
         try:
-            whole = mmap.mmap(self.handle.fileno(), size + at - base, offset=base, access=mmap.ACCESS_READ)
+            if hasattr(mmap, "MAP_POPULATE"):  # Linux: the window's pages are mapped in one go, not a fault at a time
+                whole = mmap.mmap(self.handle.fileno(), size + at - base, flags=mmap.MAP_SHARED | mmap.MAP_POPULATE,
+                                  prot=mmap.PROT_READ, offset=base)
+            else:
+                whole = mmap.mmap(self.handle.fileno(), size + at - base, offset=base, access=mmap.ACCESS_READ)
         except (OSError, ValueError, OverflowError):
             return None
-        if hasattr(whole, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
-            try:
-                whole.madvise(mmap.MADV_SEQUENTIAL)
-            except OSError:
-                pass
         return whole, memoryview(whole)[at - base:at - base + size]
 
     def _read_into(self, at: int, size: int) -> memoryview:

@@ -1,7 +1,13 @@
 """Reading constant values: NeuralNetwork weight fields and ML Program blobs (weights/weight.bin).
 
 Only the precision scan reads them, and only floats. The blob file holds, for each constant, a
-64-byte header (sentinel 0xDEADBEEF, data type, size, data offset) followed by the data.
+64-byte header (sentinel 0xDEADBEEF, data type, size, data offset) followed by the data. A blob is read through
+`ranges` a window of at most 64 MiB at a time, and only the blobs of float constants are read past their header.
+
+A NeuralNetwork model keeps its weights inside the spec (`WeightParams`), so they are in memory with the parsed spec
+already: the scan reads float16 fields in place and copies a repeated float field a million values at a time, but
+the spec itself (up to 2 GiB, protobuf's limit) is read and parsed whole. An ML Program's spec holds only references
+into weight.bin, so its weights are never in memory at once.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from .weight_use import user_of
 
 SENTINEL = 0xDEADBEEF
 BLOB_FORMATS = {1: "e", 2: "f"}  # float16, float32; other blob types hold no floats to scan
+FLOAT_FIELD_STEP = 1 << 20  # values of a repeated float field copied at once
 NESTED_NETWORKS = frozenset({"NeuralNetwork"})  # a loop's or branch's layers are nodes of their own
 
 
@@ -61,7 +68,7 @@ class RawFloats:
             return
         from array import array
 
-        step = WINDOW // 4
+        step = FLOAT_FIELD_STEP  # a slice of a repeated field is a list of Python floats, 32 bytes each
         for at in range(0, len(self.source), step):
             yield "f", array("f", self.source[at:at + step])
 
