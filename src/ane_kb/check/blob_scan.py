@@ -176,6 +176,11 @@ def _count_bytes(data: bytes | bytearray, found: Patterns) -> Counts:
         return ((lanes[0] + _lanes(half - pattern, width, count)) & _lanes(half, width, count)).bit_count()
 
     def at_least(pattern: int) -> int:
+        if pattern == 1 and width == 2:
+            # the zeros, +0 and -0: decoded as UTF-16 each value is one character (two values that form a surrogate
+            # pair become one, but neither of them is a zero), and str.count finds them
+            text = data.decode("utf-16-le", "surrogatepass")
+            return count - text.count("\x00") - text.count("\u8000")
         shift = 8 * (width - 1)
         key, rest = pattern >> shift, pattern & ((1 << shift) - 1)
         classes = top.translate(_classes(key))
