@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.check.big_models import total_bytes, weight_file, write_package, write_stored_zip
+from tests.check.big_models import FP16_NAN, total_bytes, weight_file, write_package, write_stored_zip
 from tests.site.test_browser_checker import _check, _cli, _comparable, _open
 
 GIB = 1 << 30
@@ -23,7 +23,9 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     package = write_package(folder, blocks=8, name="two-gb.mlpackage")  # 8 blocks of 2 x 128 MiB: 2 GiB
     assert weight_file(package).stat().st_size >= total_bytes(8, 4096, 16384) == 2 * GIB
     medium = write_package(folder / "zip", blocks=1, name="medium.mlpackage")  # 256 MiB, above the page's copy limit
-    return {"package": package, "medium": medium, "stored": write_stored_zip(medium, folder / "stored.zip"),
+    real = write_package(folder / "real", blocks=1, hidden=1024, ffn=4096, sparse=False, name="real.mlpackage",
+                         last=FP16_NAN)  # 16 MiB of real values: sliced too, and counted without numpy
+    return {"package": package, "medium": medium, "real": real, "stored": write_stored_zip(medium, folder / "stored.zip"),
             "deflated": write_stored_zip(medium, folder / "deflated.zip", deflated=True)}
 
 
@@ -40,6 +42,15 @@ def test_a_2_gb_package_is_checked_within_2_minutes_in_under_1_gib(page: Any, se
     assert _comparable(report) == _comparable(_cli(big["package"], "", "en"))
     [model] = report["models"]
     assert model["error"] is None and model["summary"]["layers"] == 8 * 3
+
+
+def test_real_weights_read_in_slices_give_the_cli_counts(page: Any, served: str, big: dict[str, Path]) -> None:
+    _open(page, served, "en")
+    report = _check(page, big["real"], folder=True)
+    assert _comparable(report) == _comparable(_cli(big["real"], "", "en"))
+    messages = [f["message"] for f in report["models"][0]["findings"]]
+    assert any("1 value(s) are NaN or infinite" in m for m in messages)
+    assert any("fp16 subnormal range" in m for m in messages), messages
 
 
 def test_a_big_zip_of_stored_entries_is_read_from_its_slices(page: Any, served: str, big: dict[str, Path]) -> None:
