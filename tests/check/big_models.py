@@ -165,11 +165,12 @@ def weight_file(package: Path) -> Path:
     return package / "Data" / "com.apple.CoreML" / "weights" / "weight.bin"
 
 
-def write_stored_zip(package: Path, archive: Path, deflated: bool = False) -> Path:
+def write_stored_zip(package: Path, archive: Path, deflated: bool = False, small_deflated: bool = False) -> Path:
     """A zip of `package` whose entries are stored (not compressed), written without reading the weights: each big
-    file's data is left as a hole of the zip, as it is in the sparse package. With `deflated` every entry claims the
-    deflate method instead (the data are then not valid deflate streams, which the page never gets to read). The CRCs
-    are those of zeros where the data are holes; only sizes up to 4 GiB are written (no zip64)."""
+    file's data is left as a hole of the zip, as it is in the sparse package. With `small_deflated` the small files
+    (manifest, spec) are compressed, as `zip -n .bin` does. With `deflated` every big entry claims the deflate method
+    instead (its data are then not a valid deflate stream, which the page never gets to read). The CRCs are those of
+    the data, holes read as zeros; only sizes up to 4 GiB are written (no zip64)."""
     import zlib
 
     files = sorted(p for p in package.rglob("*") if p.is_file())
@@ -182,16 +183,20 @@ def write_stored_zip(package: Path, archive: Path, deflated: bool = False) -> Pa
             small = size <= (1 << 20)
             data = path.read_bytes() if small else b""
             crc = zlib.crc32(data) if small else _zero_crc(path)
-            method = 8 if deflated else 0
-            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, size, size, len(name), 0) + name
+            method = 8 if (deflated and not small) or (small_deflated and small) else 0
+            if small and method == 8:
+                packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+                data = packer.compress(data) + packer.flush()
+            packed = len(data) if small else size
+            local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, method, 0, 0, crc, packed, size, len(name), 0) + name
             os.pwrite(fd, local, at)
             if data:
                 os.pwrite(fd, data, at + len(local))
             else:
                 _copy_data(path, fd, at + len(local))
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, size, size,
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, packed, size,
                                        len(name), 0, 0, 0, 0, 0, at) + name)
-            at += len(local) + size
+            at += len(local) + packed
         directory = b"".join(central)
         end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(files), len(files), len(directory), at, 0)
         os.pwrite(fd, directory + end, at)

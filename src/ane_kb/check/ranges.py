@@ -61,6 +61,8 @@ class FileRanges:
         end = start + length
         for at in range(start, end, self.window):
             size = min(self.window, end - at)
+            if os.fstat(self.handle.fileno()).st_size < at + size:
+                raise EOFError  # the file shrank since it was opened: a mapped page past its end would be fatal
             mapped = self._mapped(at, size)
             if mapped is None:
                 yield self._read_into(at, size)
