@@ -165,12 +165,14 @@ def weight_file(package: Path) -> Path:
     return package / "Data" / "com.apple.CoreML" / "weights" / "weight.bin"
 
 
-def write_stored_zip(package: Path, archive: Path, deflated: bool = False, small_deflated: bool = False) -> Path:
+def write_stored_zip(package: Path, archive: Path, deflated: bool = False, small_deflated: bool = False,
+                     zip64: bool = False) -> Path:
     """A zip of `package` whose entries are stored (not compressed), written without reading the weights: each big
     file's data is left as a hole of the zip, as it is in the sparse package. With `small_deflated` the small files
     (manifest, spec) are compressed, as `zip -n .bin` does. With `deflated` every big entry claims the deflate method
     instead (its data are then not a valid deflate stream, which the page never gets to read). The CRCs are those of
-    the data, holes read as zeros; only sizes up to 4 GiB are written (no zip64)."""
+    the data, holes read as zeros. With `zip64` the central directory gives every size and offset in zip64 form, as
+    a zip of more than 4 GiB must (the local headers keep 32-bit sizes, which suffices below 4 GiB)."""
     import zlib
 
     files = sorted(p for p in package.rglob("*") if p.is_file())
@@ -194,11 +196,18 @@ def write_stored_zip(package: Path, archive: Path, deflated: bool = False, small
                 os.pwrite(fd, data, at + len(local))
             else:
                 _copy_data(path, fd, at + len(local))
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, method, 0, 0, crc, packed, size,
-                                       len(name), 0, 0, 0, 0, 0, at) + name)
+            full = 0xFFFFFFFF
+            extra = struct.pack("<HHQQQ", 1, 24, size, packed, at) if zip64 else b""
+            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, method, 0, 0, crc,
+                                       full if zip64 else packed, full if zip64 else size, len(name), len(extra), 0, 0,
+                                       0, 0, full if zip64 else at) + name + extra)
             at += len(local) + packed
         directory = b"".join(central)
         end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(files), len(files), len(directory), at, 0)
+        if zip64:
+            record = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, len(files), len(files), len(directory), at)
+            locator = struct.pack("<IIQI", 0x07064B50, 0, at + len(directory), 1)
+            end = record + locator + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, full, full, 0)
         os.pwrite(fd, directory + end, at)
     finally:
         os.close(fd)

@@ -26,6 +26,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     real = write_package(folder / "real", blocks=1, hidden=1024, ffn=4096, sparse=False, name="real.mlpackage",
                          last=FP16_NAN)  # 16 MiB of real values: sliced too, and counted without numpy
     return {"package": package, "medium": medium, "real": real, "stored": write_stored_zip(medium, folder / "stored.zip", small_deflated=True),
+            "stored64": write_stored_zip(medium, folder / "stored64.zip", small_deflated=True, zip64=True),
             "deflated": write_stored_zip(medium, folder / "deflated.zip", deflated=True)}
 
 
@@ -53,9 +54,12 @@ def test_real_weights_read_in_slices_give_the_cli_counts(page: Any, served: str,
     assert any("fp16 subnormal range" in m for m in messages), messages
 
 
-def test_a_big_zip_of_stored_weights_and_deflated_small_files_is_read_from_its_slices(page: Any, served: str, big: dict[str, Path]) -> None:
+@pytest.mark.parametrize("archive", ["stored", "stored64"])
+def test_a_big_zip_of_stored_weights_and_deflated_small_files_is_read_from_its_slices(page: Any, served: str,
+                                                                                       big: dict[str, Path],
+                                                                                       archive: str) -> None:
     _open(page, served, "en")
-    report = _check(page, big["stored"])
+    report = _check(page, big[archive])
     assert report, page.locator("#ane-report").inner_text()
     assert page.evaluate(MEMORY) < GIB
     assert _comparable(report) == _comparable(_cli(big["medium"], "", "en"))
