@@ -5,6 +5,12 @@ Cases: NeuralNetwork and ML Program models of 500 and 5,000 layers, and ML Progr
 built without optimisation passes (the size of a language model's graph). Medians of 5 process runs,
 measured side by side. Goals (issue #22): at most 2.5x the floor at 5,000 ops, and 50k / 5k growth at most
 12x. Big models are cached under .cache/benchmarks (git-ignored). Run with `make bench`.
+
+Big weights (issue #20): ML Programs with 1 GiB and 4 GiB of fp16 weights, written straight into weight.bin in a
+temporary folder (tests/check/big_models.py: real data, no converter, never the weights in RAM). The checker's time is
+set against `cat weight.bin > /dev/null` of the same file, its peak RSS (ru_maxrss of its process) against the
+checker's on the same graph with tiny weights. Goals: time at most 3x one read, peak RSS under 600 MiB. Medians of 3;
+the package is byte-compiled first, as an installed one is.
 """
 
 from __future__ import annotations
@@ -136,6 +142,63 @@ def build_in_subprocess(folder: Path, layers: int) -> tuple[Path, Path]:
     return folder / f"nn{layers}.mlmodel", folder / f"mil{layers}.mlpackage"
 
 
+BIG_WEIGHTS = ((1, 4), (4, 16))  # (GiB, MLP blocks of 2 x 128 MiB)
+HIDDEN, FFN = 4096, 16384
+
+
+def build_big(folder: Path, blocks: int, hidden: int, ffn: int, name: str) -> None:
+    """An ML Program of `blocks` MLP blocks with real fp16 weights (run in a child process by _build)."""
+    sys.path.insert(0, str(ROOT))
+    from tests.check.big_models import write_package
+
+    write_package(folder, blocks, hidden, ffn, sparse=False, name=name)
+
+
+def _cat_time(path: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(["sh", "-c", 'cat "$1" > /dev/null', "sh", str(path)], check=True)
+    return time.perf_counter() - started
+
+
+def big_weights() -> None:
+    """The checker on 1 GiB and 4 GiB of weights against one read of the weight file."""
+    from tests.check.big_models import total_bytes, weight_file
+
+    import compileall
+
+    import ane_kb
+
+    compileall.compile_dir(os.path.dirname(ane_kb.__file__), quiet=1)  # byte-compiled first, as an installed wheel is
+    hidden, ffn = (64, 256) if TINY else (HIDDEN, FFN)
+    print(f"ML Program with big weights (fp16, {2 * hidden * ffn / 1048576:g} MiB a blob, median of {runs(3)}):")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        _build(folder, f"build_big(folder, 1, 64, 256, 'small.mlpackage')")
+        check = [sys.executable, "-m", "ane_kb", "check", "--format", "json"]
+        small = [one_run([*check, str(folder / "small.mlpackage")]) for _ in range(runs(3))]
+        t_small, rss_floor = (statistics.median(s[i] for s in small) for i in range(2))
+        print(f"  {'same graph, tiny weights':<26} check {t_small:6.2f} s   peak RSS {rss_floor / 1024:.0f} MiB "
+              "(the checker's start-up: part of every ratio below)")
+        for gib, blocks in BIG_WEIGHTS:
+            name = f"big{gib}.mlpackage"
+            _build(folder, f"build_big(folder, {blocks}, {hidden}, {ffn}, {name!r})")
+            package, size = folder / name, total_bytes(blocks, hidden, ffn)
+            samples = []
+            for _ in range(runs(3)):
+                read = _cat_time(weight_file(package))
+                elapsed, rss = one_run([*check, str(package)])
+                samples.append((elapsed, rss, read))
+            t_check, rss, t_read = (statistics.median(s[i] for s in samples) for i in range(3))
+            label = f"{gib} GiB" if not TINY else f"{size / 1048576:.2f} MiB (tiny, for {gib} GiB)"
+            print(f"  {label:<26} check {t_check:6.2f} s   one read (cat) {t_read:6.2f} s   ratio "
+                  f"{at_most(f'{gib} GiB weights against one read', t_check / t_read, 3.0)}")
+            print(f"  {'':<26} the weights' share (check minus the tiny-weights check) {t_check - t_small:6.2f} s, "
+                  f"{(t_check - t_small) / t_read:.2f}x one read (no goal: the start-up is in the ratio above)")
+            print(f"  {'':<26} peak RSS {at_most(f'{gib} GiB weights peak RSS', rss / 1024, 600.0, ' MiB')}   "
+                  f"floor (same graph, tiny weights) {rss_floor / 1024:.0f} MiB")
+            shutil.rmtree(package)
+
+
 def sizes() -> tuple[int, int, int]:
     return (20, 200, 2000) if TINY else (500, 5000, 50000)
 
@@ -154,6 +217,7 @@ def main() -> None:
     t_five = compare(flat[0], 2.5)
     t_fifty = compare(flat[1], None)
     print(f"  growth {huge:,} / {large:,} ops: {at_most('50k / 5k growth', t_fifty / t_five, 12.0, '')}")
+    big_weights()
     summary("check")
 
 

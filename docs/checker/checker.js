@@ -1,5 +1,6 @@
 /* ane-kb: check a Core ML model in the browser. The page's Python (Pyodide) runs ane_kb's own checker;
-   the model is written into Pyodide's in-memory file system and never leaves this machine. */
+   the model's small files are written into Pyodide's in-memory file system, its big weight files are read a slice at a
+   time, and nothing leaves this machine. */
 (function () {
   "use strict";
 
@@ -8,6 +9,8 @@
       loading: "Loading the checker", runtime: "Downloading the Python runtime", starting: "Starting Python",
       bundle: "Loading ane-kb", ready: "Ready: drop a model or pick one.", checking: "Checking", failed: "The checker could not start",
       crashed: "the checker failed on this file (please report it, with the file if you can)",
+      deflated: "this zip compresses the model's weights, and the page would have to unpack them all in memory: unzip it and pick the model's folder with the Folder button instead",
+      badZip: "this zip cannot be read: its central directory is damaged, it is encrypted, or it uses a compression other than deflate",
       verdict: "Verdict", layers: "layers", flagged: "flagged", switches: "estimated device switches",
       risks: "Risks: {n} warning(s) from {rules}; they do not change the verdict.",
       error: "Errors", warning: "Warnings", info: "Notes", fix: "Fix", unknown: "Unknown", model: "model",
@@ -21,6 +24,8 @@
       loading: "正在加载检查器", runtime: "正在下载 Python 运行环境", starting: "正在启动 Python", bundle: "正在加载 ane-kb",
       ready: "准备就绪：拖入或选择一个模型。", checking: "正在检查", failed: "检查器无法启动",
       crashed: "检查器处理这个文件时出错（请报告这个问题，如果可以，请附上文件）",
+      deflated: "这个 zip 压缩了模型的权重，页面必须在内存中把它们全部解压：请先解压，再用“文件夹”按钮选择模型所在的文件夹",
+      badZip: "无法读取这个 zip：它的中央目录已损坏、被加密，或使用了 deflate 以外的压缩方式",
       verdict: "结论", layers: "个层", flagged: "个被标记", switches: "次预计的计算单元切换",
       risks: "风险：{rules} 给出 {n} 条警告，不影响结论。",
       error: "错误", warning: "警告", info: "提示", fix: "解决办法", unknown: "未知", model: "模型",
@@ -136,21 +141,133 @@
     root.setAttribute("data-ready", "1");
   }
 
+  /* Big files stay in the browser. A weight file larger than LAZY_FROM is not copied into Python's memory: the
+     package's folder gets an empty placeholder under its name, and the checker reads the byte ranges it scans through
+     readRange, each a File.slice() (this needs WebAssembly stack switching, JSPI; without it every file is copied, as
+     before). A zip larger than COPY_LIMIT is read the same way from its central directory: a stored entry is a slice
+     of the zip, a small deflated one is inflated here, and a big deflated one cannot be checked in the page. */
+  var LAZY_FROM = 8 << 20, COPY_LIMIT = 64 << 20, INFLATE_LIMIT = 64 << 20;
+  var lazy = {};
+
+  function canSlice() {
+    return Boolean(pyodide && pyodide._module && pyodide._module.jspiSupported) && typeof runCheck.callPromising === "function";
+  }
+
+  function isWeights(name, size) {
+    var base = name.substring(name.lastIndexOf("/") + 1).toLowerCase();
+    return size > LAZY_FROM && base !== "coremldata.bin" && (/\.bin$/.test(base) || /\.weights$/.test(base));
+  }
+
+  function readRange(path, offset, length) {
+    return lazy[path].slice(offset, offset + length).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+  }
+
   function writeFile(path, data) {
     var folder = path.substring(0, path.lastIndexOf("/"));
     pyodide.FS.mkdirTree(folder);
     pyodide.FS.writeFile(path, new Uint8Array(data));
   }
 
-  async function fromFiles(files) {
+  async function place(path, blob, sliced) {
+    // One file of the upload: copied into Python's file system, or (a big weight file) left in the browser.
+    if (sliced && isWeights(path, blob.size)) {
+      writeFile(path, new ArrayBuffer(0));
+      lazy[path] = blob;
+      return;
+    }
+    writeFile(path, await blob.arrayBuffer());
+  }
+
+  async function fromFiles(files, sliced) {
     uploads += 1;
     var base = "/upload/" + uploads + "/", top = null;
     for (var i = 0; i < files.length; i += 1) {
       var file = files[i], relative = file.webkitRelativePath || file.relativePath || file.name;
-      writeFile(base + relative, await file.arrayBuffer());
       top = top || relative.split("/")[0];
+      if (sliced && files.length === 1 && /\.zip$/i.test(relative) && await fromZip(file, base)) continue;
+      await place(base + relative, file, sliced);
     }
     return base + top;
+  }
+
+  function ZipRefused(code) { this.code = code; }
+
+  async function bytesAt(file, start, end) {
+    return new DataView(await file.slice(start, end).arrayBuffer());
+  }
+
+  function u64(view, at) { return view.getUint32(at, true) + view.getUint32(at + 4, true) * 4294967296; }
+
+  async function centralDirectory(file) {
+    var tailStart = Math.max(0, file.size - 65557), tail = await bytesAt(file, tailStart, file.size);
+    for (var at = tail.byteLength - 22; at >= 0; at -= 1) {
+      if (tail.getUint32(at, true) !== 0x06054b50) continue;
+      var count = tail.getUint16(at + 10, true), size = tail.getUint32(at + 12, true), offset = tail.getUint32(at + 16, true);
+      if ((count === 0xFFFF || size === 0xFFFFFFFF || offset === 0xFFFFFFFF) && at >= 20 && tail.getUint32(at - 20, true) === 0x07064b50) {
+        var record = u64(tail, at - 12), zip64 = await bytesAt(file, record, record + 56);
+        if (zip64.getUint32(0, true) !== 0x06064b50) throw new ZipRefused("bad");
+        count = u64(zip64, 32); size = u64(zip64, 40); offset = u64(zip64, 48);
+      }
+      if (offset + size > file.size) throw new ZipRefused("bad");
+      return {count: count, view: await bytesAt(file, offset, offset + size)};
+    }
+    throw new ZipRefused("bad");
+  }
+
+  function entries(directory) {
+    var view = directory.view, at = 0, found = [], decoder = new TextDecoder();
+    for (var i = 0; i < directory.count; i += 1) {
+      if (at + 46 > view.byteLength || view.getUint32(at, true) !== 0x02014b50) throw new ZipRefused("bad");
+      var entry = {flags: view.getUint16(at + 8, true), method: view.getUint16(at + 10, true),
+                   packed: view.getUint32(at + 20, true), size: view.getUint32(at + 24, true),
+                   local: view.getUint32(at + 42, true)};
+      var nameLength = view.getUint16(at + 28, true), extraLength = view.getUint16(at + 30, true);
+      entry.name = decoder.decode(new Uint8Array(view.buffer, view.byteOffset + at + 46, nameLength));
+      for (var x = at + 46 + nameLength; x + 4 <= at + 46 + nameLength + extraLength;) {
+        var id = view.getUint16(x, true), length = view.getUint16(x + 2, true), y = x + 4;
+        if (id === 1) {  // the zip64 sizes and offset, each present only where the 32-bit field is full
+          if (entry.size === 0xFFFFFFFF) { entry.size = u64(view, y); y += 8; }
+          if (entry.packed === 0xFFFFFFFF) { entry.packed = u64(view, y); y += 8; }
+          if (entry.local === 0xFFFFFFFF) { entry.local = u64(view, y); }
+        }
+        x += 4 + length;
+      }
+      at += 46 + nameLength + extraLength + view.getUint16(at + 32, true);
+      if (/(^|\/)\.\.(\/|$)/.test(entry.name) || /^\//.test(entry.name) || /[\\\0]/.test(entry.name)) throw new ZipRefused("bad");
+      if (!/\/$/.test(entry.name)) found.push(entry);
+    }
+    return found;
+  }
+
+  async function inflate(blob) {
+    var stream = blob.stream().pipeThrough(new DecompressionStream("deflate-raw"));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  async function fromZip(file, base) {
+    // A zip whose entries all fit in memory once inflated, and that is small itself, is copied as it is (the checker
+    // unpacks it); a bigger one is unpacked here into base + "unzipped/", where the checker looks for it. False: copy it.
+    var found;
+    try {
+      found = entries(await centralDirectory(file));
+      found.forEach(function (entry) {
+        if (entry.flags & 1 || (entry.method !== 0 && entry.method !== 8)) throw new ZipRefused("bad");
+      });
+    } catch (error) {
+      if (file.size <= COPY_LIMIT) return false;  // not a zip the page can read: the checker says what is wrong
+      throw error instanceof ZipRefused ? error : new ZipRefused("bad");
+    }
+    if (found.some(function (entry) { return entry.method === 8 && entry.size > INFLATE_LIMIT; })) throw new ZipRefused("deflated");
+    if (file.size <= COPY_LIMIT) return false;
+    for (var i = 0; i < found.length; i += 1) {
+      var entry = found[i], head = await bytesAt(file, entry.local, entry.local + 30);
+      if (head.getUint32(0, true) !== 0x04034b50) throw new ZipRefused("bad");
+      var start = entry.local + 30 + head.getUint16(26, true) + head.getUint16(28, true);
+      var data = file.slice(start, start + entry.packed), path = base + "unzipped/" + entry.name;
+      if (entry.method === 8) writeFile(path, await inflate(data));
+      else await place(path, data, true);
+    }
+    return true;
   }
 
   function readEntry(entry, prefix, out) {
@@ -195,12 +312,25 @@
             summary: {layers: 0, flagged: 0, segments: [], switches: 0, uncovered_ops: [], ignored_rules: []}, findings: []};
   }
 
+  function refusedModel(name, code) {
+    var model = failedModel(name, "");
+    model.error = words[code === "deflated" ? "deflated" : "badZip"];
+    return model;
+  }
+
   async function checkOne(group, device, os) {
+    var sliced = canSlice();
+    lazy = {};
     try {
-      var path = await fromFiles(group.files);
-      return JSON.parse(runCheck(path, device, os, root.getAttribute("data-lang")));
+      var path = await fromFiles(group.files, sliced), lang = root.getAttribute("data-lang");
+      if (!sliced) return JSON.parse(runCheck(path, device, os, lang));
+      return JSON.parse(await runCheck.callPromising(path, device, os, lang, JSON.stringify(Object.keys(lazy).reduce(
+        function (sizes, name) { sizes[name] = lazy[name].size; return sizes; }, {})), readRange));
     } catch (error) {
+      if (error instanceof ZipRefused) return {models: [refusedModel(group.name, error.code)]};
       return {models: [failedModel(group.name, error)]};
+    } finally {
+      lazy = {};
     }
   }
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .blob_scan import Counts, count_buffer, patterns
 from .graph import Node
 from .mil_values import dtype_of
 from .report import Finding, finding_for
@@ -16,20 +16,6 @@ if TYPE_CHECKING:
 
 OVERFLOW_RULE = "precision/fp16-overflow"
 UNDERFLOW_RULE = "precision/fp16-underflow-to-zero"
-
-
-@dataclass
-class Counts:
-    overflow: int = 0
-    nonfinite: int = 0
-    subnormal: int = 0
-    to_zero: int = 0
-    nonzero: int = 0
-    largest: float = 0.0
-
-    def flushes(self, share: float) -> bool:
-        """Whether enough of the tensor's non-zero values become 0 in fp16 to matter."""
-        return self.to_zero > 0 and self.to_zero >= share * self.nonzero
 
 
 VECTOR_FROM = 256
@@ -101,13 +87,16 @@ class PrecisionScan:
         return findings
 
     def _count(self, constant: Constant) -> Counts:
-        """Counts over every part of the constant: a big blob is read and counted a chunk at a time."""
+        """Counts over every part of the constant: a big blob is read and counted a window at a time, on the values'
+        bit patterns (see blob_scan)."""
         total = Counts()
-        for part in constant.parts():
-            counts = count(part, self.fp16_max, self.smallest_normal, self.zero_below)
-            total = Counts(overflow=total.overflow + counts.overflow, nonfinite=total.nonfinite + counts.nonfinite,
-                           subnormal=total.subnormal + counts.subnormal, to_zero=total.to_zero + counts.to_zero,
-                           nonzero=total.nonzero + counts.nonzero, largest=max(total.largest, counts.largest))
+        for code, part in constant.parts():
+            if code is None:
+                counts = count(part, self.fp16_max, self.smallest_normal, self.zero_below)
+            else:
+                counts = count_buffer(part, patterns(code, self.fp16_max, self.smallest_normal, self.zero_below))
+            del part
+            total = total.add(counts)
         return total
 
     def _finding(self, ref: str, severity: str, message: str, constant: Constant | None, values: dict[str, Any]) -> Finding:

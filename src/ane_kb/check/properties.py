@@ -100,7 +100,9 @@ class ModelProperties:
         if builtin_stages(self.spec):
             return None
         if self.weights_dir is not None:
-            return sum(p.stat().st_size for p in self.weights_dir.rglob("*") if p.is_file())
+            from .ranges import file_size
+
+            return sum(file_size(p) for p in self.weights_dir.rglob("*") if p.is_file())
         total = 0
         for node in self.nodes:
             if node.format == "neuralnetwork":

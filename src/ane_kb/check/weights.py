@@ -1,12 +1,17 @@
 """Reading constant values: NeuralNetwork weight fields and ML Program blobs (weights/weight.bin).
 
 Only the precision scan reads them, and only floats. The blob file holds, for each constant, a
-64-byte header (sentinel 0xDEADBEEF, data type, size, data offset) followed by the data.
+64-byte header (sentinel 0xDEADBEEF, data type, size, data offset) followed by the data. A blob is read through
+`ranges` a window of at most 64 MiB at a time, and only the blobs of float constants are read past their header.
+
+A NeuralNetwork model keeps its weights inside the spec (`WeightParams`), so they are in memory with the parsed spec
+already: the scan reads float16 fields in place and copies a repeated float field a million values at a time, but
+the spec itself (up to 2 GiB, protobuf's limit) is read and parsed whole. An ML Program's spec holds only references
+into weight.bin, so its weights are never in memory at once.
 """
 
 from __future__ import annotations
 
-import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,10 +21,12 @@ from typing import Any
 from .graph import Node
 from .mil_values import BlobRef
 from .proto_walk import nested_messages
+from .ranges import WINDOW, Ranges, open_file
 from .weight_use import user_of
 
 SENTINEL = 0xDEADBEEF
 BLOB_FORMATS = {1: "e", 2: "f"}  # float16, float32; other blob types hold no floats to scan
+FLOAT_FIELD_STEP = 1 << 20  # values of a repeated float field copied at once
 NESTED_NETWORKS = frozenset({"NeuralNetwork"})  # a loop's or branch's layers are nodes of their own
 
 
@@ -34,26 +41,36 @@ class Constant:
     name: str
     op: str
     path: str
-    values: Any  # a sequence of floats (list or memoryview), or a BlobValues read in parts
+    values: Any  # a list of floats, a RawFloats (bytes of a spec field) or a BlobValues (a blob read in windows)
     weight: str = ""
     node: Node | None = None  # the ML Program const op
 
-    def parts(self) -> Iterator[Any]:
-        """The values as one or more sequences of floats."""
-        if isinstance(self.values, BlobValues):
+    def parts(self) -> Iterator[tuple[str | None, Any]]:
+        """The values as (code, buffer of raw little-endian floats) parts, or (None, list of floats)."""
+        if isinstance(self.values, (BlobValues, RawFloats)):
             yield from self.values.parts()
         else:
-            yield self.values
+            yield None, self.values
 
 
-def _floats(raw: bytes, code: str) -> Any:
-    """The bytes as a sequence of floats ('e' float16, 'f' float32, little-endian)."""
-    size = struct.calcsize(code)
-    count = len(raw) // size
-    if count and code == "f":
-        view: Any = memoryview(raw[:count * size])
-        return view.cast("f")
-    return struct.unpack(f"<{count}{code}", raw[:count * size])
+@dataclass
+class RawFloats:
+    """Floats held in the spec: the bytes of a float16 field, or a repeated float field copied a part at a time."""
+
+    source: Any
+    code: str
+
+    def parts(self) -> Iterator[tuple[str, Any]]:
+        if self.code == "e":
+            view = memoryview(self.source)
+            for at in range(0, len(view) - len(view) % 2, WINDOW):
+                yield "e", view[at:min(at + WINDOW, len(view) - len(view) % 2)]
+            return
+        from array import array
+
+        step = FLOAT_FIELD_STEP  # a slice of a repeated field is a list of Python floats, 32 bytes each
+        for at in range(0, len(self.source), step):
+            yield "f", array("f", self.source[at:at + step])
 
 
 def nn_constants(nodes: list[Node]) -> Iterator[Constant]:
@@ -61,9 +78,9 @@ def nn_constants(nodes: list[Node]) -> Iterator[Constant]:
         if node.format == "neuralnetwork":
             for field_name, weights in _weight_params(node.raw):
                 if weights.floatValue:
-                    yield Constant(node.name, node.op, node.path, weights.floatValue, field_name)
+                    yield Constant(node.name, node.op, node.path, RawFloats(weights.floatValue, "f"), field_name)
                 if weights.float16Value:
-                    yield Constant(node.name, node.op, node.path, _floats(weights.float16Value, "e"), field_name)
+                    yield Constant(node.name, node.op, node.path, RawFloats(weights.float16Value, "e"), field_name)
 
 
 def _weight_params(layer: Any) -> Iterator[tuple[str, Any]]:
@@ -74,7 +91,6 @@ def _weight_params(layer: Any) -> Iterator[tuple[str, Any]]:
 
 MODEL_PATH = "@model_path/"
 HEADER = struct.Struct("<IIQQQ")
-CHUNK = 1 << 22  # bytes of a blob held in memory at once while it is scanned
 
 
 def blob_file(model_folder: Path, reference: str) -> Path:
@@ -85,20 +101,11 @@ def blob_file(model_folder: Path, reference: str) -> Path:
     return inside(model_folder, reference.removeprefix(MODEL_PATH) or reference, item=reference)
 
 
-def _read_at(handle: Any, offset: int, length: int, shown: str) -> bytes:
-    try:
-        handle.seek(offset)
-        data: bytes = handle.read(length)
-    except OSError as exc:
-        raise WeightsUnreadable(f"{shown} cannot be read ({exc.strerror})") from None
-    return data
-
-
 @dataclass
 class BlobValues:
-    """The floats of one blob, read a chunk at a time when they are scanned."""
+    """The floats of one blob, read a window at a time when they are scanned."""
 
-    handle: Any
+    source: Ranges
     start: int
     size: int
     code: str
@@ -107,14 +114,15 @@ class BlobValues:
     def __len__(self) -> int:
         return self.size // struct.calcsize(self.code)
 
-    def parts(self) -> Iterator[Any]:
-        step = CHUNK - CHUNK % struct.calcsize(self.code)
-        for at in range(self.start, self.start + self.size, step):
-            length = min(step, self.start + self.size - at)
-            raw = _read_at(self.handle, at, length, self.shown)
-            if len(raw) < length:
-                raise WeightsUnreadable(f"{self.shown} is truncated")
-            yield _floats(raw, self.code)
+    def parts(self) -> Iterator[tuple[str, Any]]:
+        width = struct.calcsize(self.code)
+        try:
+            for window in self.source.windows(self.start, self.size - self.size % width):
+                yield self.code, window
+        except EOFError:
+            raise WeightsUnreadable(f"{self.shown} is truncated") from None
+        except OSError as exc:
+            raise WeightsUnreadable(f"{self.shown} cannot be read ({exc.strerror})") from None
 
 
 class BlobReader:
@@ -123,12 +131,10 @@ class BlobReader:
 
     def __init__(self, weights_dir: Path | None) -> None:
         self.weights_dir = weights_dir
-        self._files: dict[Path, tuple[Any, int]] = {}
+        self._files: dict[Path, Ranges] = {}
         self._paths: dict[str, Path] = {}
 
-    def _file(self, reference: str) -> tuple[Any, int, str]:
-        from .readers.safe_files import open_regular
-
+    def _file(self, reference: str) -> tuple[Ranges, str]:
         if self.weights_dir is None:
             raise WeightsUnreadable(f"{reference.removeprefix(MODEL_PATH)} is missing")
         shown = reference.removeprefix(MODEL_PATH)
@@ -137,27 +143,30 @@ class BlobReader:
         path = self._paths[reference]
         if path not in self._files:
             try:
-                handle = open_regular(path, shown)
+                self._files[path] = open_file(path, shown)
             except FileNotFoundError:
                 raise WeightsUnreadable(f"{shown} is missing") from None
-            self._files[path] = (handle, os.fstat(handle.fileno()).st_size)
-        handle, size = self._files[path]
-        return handle, size, shown
+            except OSError as exc:
+                raise WeightsUnreadable(f"{shown} cannot be read ({exc.strerror})") from None
+        return self._files[path], shown
 
     def read(self, blob: BlobRef) -> BlobValues | None:
-        handle, file_size, shown = self._file(blob.file)
-        header = _read_at(handle, blob.offset, HEADER.size, shown) if blob.offset < file_size else b""
+        source, shown = self._file(blob.file)
+        try:
+            header = source.read(blob.offset, HEADER.size) if blob.offset < source.size else b""
+        except OSError as exc:
+            raise WeightsUnreadable(f"{shown} cannot be read ({exc.strerror})") from None
         if len(header) < HEADER.size:
             raise WeightsUnreadable(f"{shown} is truncated")
         sentinel, dtype, size, offset, _ = HEADER.unpack(header)
-        if sentinel != SENTINEL or offset + size > file_size:
+        if sentinel != SENTINEL or offset + size > source.size:
             raise WeightsUnreadable(f"{shown} is damaged at offset {blob.offset}")
         code = BLOB_FORMATS.get(dtype)
-        return BlobValues(handle, offset, size, code, shown) if code else None
+        return BlobValues(source, offset, size, code, shown) if code else None
 
     def close(self) -> None:
-        for handle, _ in self._files.values():
-            handle.close()
+        for source in self._files.values():
+            source.close()
         self._files.clear()
 
 

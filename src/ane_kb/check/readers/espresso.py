@@ -130,7 +130,9 @@ def read(folder: Path, root: Path, metadata: dict[str, Any], unmapped: list[str]
         if source:
             unmapped.append(f"espresso:{source}")
     weights = folder / "model.espresso.weights"
-    properties["weight_bytes"] = weights.stat().st_size if weights.is_file() else None
+    from ..ranges import file_size
+
+    properties["weight_bytes"] = file_size(weights) if weights.is_file() else None
     return spec
 
 
