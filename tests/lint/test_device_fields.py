@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import errors, one, only, where
+from tests.device_kb import FIELDS as DEVICE_FIELDS
 
 SOURCE = """sources:
   - url: https://example.org/devices
@@ -11,20 +12,7 @@ SOURCE = """sources:
     kind: community-doc
     accessed: "2026-01-02\""""
 
-FIELDS = """runs_third_party_coreml: true
-os:
-  ios: {min: "12.0", max: "18"}
-machine_ids:
-  - iPhone11,2
-model_numbers:
-  - A1920
-  - A2097
-name_zh: iPhone XS
-field_sources:
-  os: [https://example.org/devices]
-  machine_ids: [https://example.org/devices]
-  model_numbers: [https://example.org/devices]
-  name_zh: [https://example.org/devices]"""
+FIELDS = DEVICE_FIELDS.replace("{os}", '{ios: {min: "12.0", max: "18"}}')
 
 
 def _with_fields(edit: Callable[..., Path], fields: str = FIELDS) -> Path:
