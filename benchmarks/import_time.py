@@ -8,7 +8,6 @@ first, as an installed wheel is, so the figure is not the cost of compiling its 
 
 from __future__ import annotations
 
-import compileall
 import os
 import statistics
 import subprocess
@@ -18,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from goals import TINY, at_most, runs, summary  # noqa: E402
+from goals import TINY, at_most, byte_compiled, runs, summary  # noqa: E402
 
 IMPORT = "from ane_kb import rules; len(rules)"
 FIRST_MATCH = "from ane_kb import rules; rules.matching(format='mlprogram', op='max_pool', params={})"
@@ -40,9 +39,7 @@ def one_process(args: tuple[str, ...]) -> tuple[float, int]:
 
 
 def processes(count: int) -> None:
-    import ane_kb
-
-    compileall.compile_dir(os.path.dirname(ane_kb.__file__), quiet=1)
+    byte_compiled()
     cases = {"python -c pass": (BASELINE,), IMPORT: (IMPORT,), "json.load floor of a first match": FLOOR,
              "first rules.matching()": (FIRST_MATCH,)}
     samples: dict[str, list[tuple[float, int]]] = {name: [] for name in cases}
