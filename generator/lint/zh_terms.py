@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from ..kb import Entry
@@ -31,6 +32,7 @@ _URL = re.compile(r"https?://[^\s)\]>，。；、）]+")
 _WORD = "A-Za-z0-9_"
 
 
+@lru_cache(maxsize=8192)  # each text is read once for every row of the table
 def running_text(text: str) -> str:
     """The text with code, link targets and URLs blanked out (same length, so offsets still hold)."""
     for pattern in (_FENCE, _CODE, _LINK_TARGET, _URL):
