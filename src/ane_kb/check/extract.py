@@ -289,11 +289,11 @@ def mil_positional_input(node: Node, index: int) -> list[str]:
 
     MIL inputs are a map, so position comes from the op's conventions: the main tensor first, then the
     other runtime operands in name order."""
-    inputs = node.raw.inputs
+    inputs = node.bindings if node.bindings is not None else {
+        name: input_binding_names(node, name) for name in node.raw.inputs}
     primary = [name for name in PRIMARY_INPUTS if name in inputs]
-    runtime = sorted(name for name in inputs if name not in primary
-                     and any(b.WhichOneof("binding") == "name" and not is_const(node.scope, b.name)
-                             for b in inputs[name].arguments))
+    runtime = sorted(name for name, bound in inputs.items() if name not in primary
+                     and any(not is_const(node.scope, b) for b in bound))
     ordered = primary + runtime
     if index >= len(ordered):
         return []

@@ -45,6 +45,7 @@ class Node:
     outputs: list[str] = field(default_factory=list)
     is_const: bool = False
     source: str | None = None
+    bindings: dict[str, list[str]] | None = None  # ML Program: each input's named operands, read once by the walk
 
 
 def model_kind(spec: Any) -> str:
@@ -130,23 +131,29 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
 def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
     for named in getattr(block, "inputs", ()):
         scope.types[named.name] = named.type
+    types, producers, consumers = scope.types, scope.producers, scope.consumers
     for op in block.operations:
-        outputs = [out.name for out in op.outputs]
+        op_type = op.type
+        outputs: list[str] = []
         for out in op.outputs:
-            scope.types[out.name] = out.type
-            scope.producers[out.name] = op.type
-        if op.type in CONST_OPS:
-            if outputs and "val" in op.attributes:
-                scope.consts[outputs[0]] = decode(op.attributes["val"])
-            yield Node("mlprogram", op.type, outputs[0] if outputs else op.type, path, op, scope, [], outputs, is_const=True)
+            out_name = out.name
+            outputs.append(out_name)
+            types[out_name] = out.type
+            producers[out_name] = op_type
+        if op_type in CONST_OPS:
+            attributes = op.attributes
+            if outputs and "val" in attributes:
+                scope.consts[outputs[0]] = decode(attributes["val"])
+            yield Node("mlprogram", op_type, outputs[0] if outputs else op_type, path, op, scope, [], outputs, is_const=True)
             continue
-        inputs = [b.name for arg in op.inputs.values() for b in arg.arguments if b.WhichOneof("binding") == "name"]
-        name = outputs[0] if outputs else op.type
-        node = Node("mlprogram", op.type, name, path, op, scope, inputs, outputs)
-        for input_name, arg in op.inputs.items():
-            for binding in arg.arguments:
-                if binding.WhichOneof("binding") == "name":
-                    scope.consumers.setdefault(binding.name, []).append((node, input_name))
+        bindings = {input_name: [b.name for b in arg.arguments if b.WhichOneof("binding") == "name"]
+                    for input_name, arg in op.inputs.items()}
+        inputs = [bound for names in bindings.values() for bound in names]
+        name = outputs[0] if outputs else op_type
+        node = Node("mlprogram", op_type, name, path, op, scope, inputs, outputs, bindings=bindings)
+        for input_name, names in bindings.items():
+            for bound in names:
+                consumers.setdefault(bound, []).append((node, input_name))
         yield node
         for i, nested in enumerate(op.blocks):
             yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
@@ -172,6 +179,8 @@ def operand_value(scope: Scope, node: Node, input_name: str) -> tuple[bool, Any]
 
 
 def input_binding_names(node: Node, input_name: str) -> list[str]:
+    if node.bindings is not None:
+        return node.bindings.get(input_name, [])
     if input_name not in node.raw.inputs:
         return []
     return [b.name for b in node.raw.inputs[input_name].arguments if b.WhichOneof("binding") == "name"]
