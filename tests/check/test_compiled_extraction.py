@@ -13,6 +13,7 @@ from ane_kb.check import check_model
 from ane_kb.check.report import ModelReport
 from tests.check import pattern_models as pm
 from tests.check.example_models import quantized_conv
+from tests.check.espresso_writer import espresso_folder
 from tests.check.mil_writer import compile_package
 
 PROGRAMS = {
@@ -65,28 +66,12 @@ SHAPES = {"x": [1, 3, 32, 32], "c1": [1, 16, 16, 16], "r1": [1, 16, 16, 16], "p1
           "logits": [1, 10, 1, 1], "y": [1, 10, 1, 1]}
 
 
-def _espresso(folder: Path, layers: list[dict[str, Any]], shapes: dict[str, list[int]] | None) -> Path:
-    folder.mkdir()
-    net = {"storage": "model.espresso.weights", "format_version": 200, "properties": {}, "layers": layers}
-    (folder / "model.espresso.net").write_text(json.dumps(net), encoding="utf-8")
-    if shapes is not None:
-        table = {name: dict(zip(("n", "k", "h", "w"), dims), _rank=4) for name, dims in shapes.items()}
-        (folder / "model.espresso.shape").write_text(json.dumps({"layer_shapes": table}), encoding="utf-8")
-    (folder / "model.espresso.weights").write_bytes(bytes(4096))
-    entry = {"specificationVersion": 4, "modelType": {"name": "MLModelType_neuralNetwork"},
-             "inputSchema": [{"name": "x", "type": "MultiArray", "dataType": "Float32", "shape": "[3, 32, 32]",
-                              "hasShapeFlexibility": "0", "isOptional": "0"}]}
-    (folder / "metadata.json").write_text(json.dumps([entry]), encoding="utf-8")
-    (folder / "coremldata.bin").write_bytes(bytes(16))
-    return folder
-
-
 def _unknown_shapes(report: ModelReport) -> list[str]:
     return [u for f in report.findings for u in f.unknown if u.startswith(("dims ", "rank ", "input_spatial_dims "))]
 
 
 def test_a_compiled_cnn_with_its_shape_table_has_every_shape(tmp_path: Path) -> None:
-    report = check_model(_espresso(tmp_path / "cnn.mlmodelc", SMALL_CNN, SHAPES))
+    report = check_model(espresso_folder(tmp_path / "cnn.mlmodelc", SMALL_CNN, SHAPES))
     assert report.error is None and report.format == "neuralnetwork"
     assert not _unknown_shapes(report)
     [fc] = [f for f in report.findings if f.rule.endswith("/inner-product-spatial-input")]
@@ -98,7 +83,7 @@ def test_a_compiled_inner_product_on_a_pooled_vector_is_not_flagged(tmp_path: Pa
                                "is_global": 1},
               {**SMALL_CNN[3], "bottom": "g", "nB": 16}, SMALL_CNN[4]]
     shapes = {**SHAPES, "g": [1, 16, 1, 1]}
-    report = check_model(_espresso(tmp_path / "gap.mlmodelc", layers, shapes))
+    report = check_model(espresso_folder(tmp_path / "gap.mlmodelc", layers, shapes))
     assert not _unknown_shapes(report)
     assert not [f for f in report.findings if f.rule.endswith("/inner-product-spatial-input")]
 
@@ -106,11 +91,11 @@ def test_a_compiled_inner_product_on_a_pooled_vector_is_not_flagged(tmp_path: Pa
 def test_without_a_shape_table_shapes_stop_where_the_padding_is_not_known(tmp_path: Path) -> None:
     """The Espresso reader does not map a convolution's padding, so its output shape is unknown rather than
     guessed; an inner product straight on the declared input still gets its height and width."""
-    report = check_model(_espresso(tmp_path / "noshape.mlmodelc", SMALL_CNN, None))
+    report = check_model(espresso_folder(tmp_path / "noshape.mlmodelc", SMALL_CNN, None))
     assert report.error is None
     flagged = [f for f in report.findings if f.rule.endswith("/inner-product-spatial-input")]
     assert not flagged or all(f.layer is None for f in flagged)  # only "could not be checked", never a guess
     direct = [{**SMALL_CNN[3], "bottom": "x", "nB": 3072}, SMALL_CNN[4]]
-    report = check_model(_espresso(tmp_path / "direct.mlmodelc", direct, None))
+    report = check_model(espresso_folder(tmp_path / "direct.mlmodelc", direct, None))
     [fc] = [f for f in report.findings if f.rule.endswith("/inner-product-spatial-input") and f.layer]
     assert fc.values["input_spatial_dims"] == [32, 32]

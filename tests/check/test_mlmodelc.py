@@ -15,6 +15,7 @@ from ane_kb.check.readers import ModelInputError, read_model
 from ane_kb.check.readers.mil_text import MilSyntaxError, parse
 from tests.check import models
 from tests.check.conftest import check_json, run_check
+from tests.check.espresso_writer import espresso_folder
 from tests.check.mil_writer import compile_package
 
 HEADER_10 = ('program(1.0)\n[buildInfo = dict<tensor<string, []>, tensor<string, []>>('
@@ -304,21 +305,7 @@ def test_a_file_named_mlmodelc_is_refused(tmp_path: Path) -> None:
 
 def _espresso(tmp_path: Path, layers: list[dict[str, Any]], shapes: dict[str, list[int]] | None = None,
               weights: bool = True, metadata: bool = True) -> Path:
-    folder = tmp_path / "nn.mlmodelc"
-    folder.mkdir()
-    net = {"storage": "model.espresso.weights", "format_version": 200, "properties": {}, "layers": layers}
-    (folder / "model.espresso.net").write_text(json.dumps(net), encoding="utf-8")
-    table = {name: dict(zip(("n", "k", "h", "w"), dims), _rank=4) for name, dims in (shapes or {}).items()}
-    (folder / "model.espresso.shape").write_text(json.dumps({"layer_shapes": table}), encoding="utf-8")
-    if weights:
-        (folder / "model.espresso.weights").write_bytes(bytes(4096))
-    if metadata:
-        entry = {"specificationVersion": 4, "modelType": {"name": "MLModelType_neuralNetwork"},
-                 "inputSchema": [{"name": "x", "type": "MultiArray", "dataType": "Float32", "shape": "[3, 32, 32]",
-                                  "hasShapeFlexibility": "0", "isOptional": "0"}]}
-        (folder / "metadata.json").write_text(json.dumps([entry]), encoding="utf-8")
-    (folder / "coremldata.bin").write_bytes(bytes(16))
-    return folder
+    return espresso_folder(tmp_path / "nn.mlmodelc", layers, shapes or {}, weights, metadata)
 
 
 CONV_POOL = [
