@@ -42,6 +42,15 @@ class Ranges(Protocol):
         """Release the file."""
 
 
+
+def _spans(start: int, length: int, size: int, window: int) -> Iterator[tuple[int, int]]:
+    """(offset, length) of each window of a range; EOFError when the range ends past a file of `size` bytes."""
+    if start + length > size:
+        raise EOFError
+    end = start + length
+    for at in range(start, end, window):
+        yield at, min(window, end - at)
+
 class FileRanges:
     """A regular file, already opened."""
 
@@ -56,11 +65,7 @@ class FileRanges:
         return data
 
     def windows(self, start: int, length: int) -> Iterator[Any]:
-        if start + length > self.size:
-            raise EOFError
-        end = start + length
-        for at in range(start, end, self.window):
-            size = min(self.window, end - at)
+        for at, size in _spans(start, length, self.size, self.window):
             if os.fstat(self.handle.fileno()).st_size < at + size:
                 raise EOFError  # the file shrank since it was opened: a mapped page past its end would be fatal
             mapped = self._mapped(at, size)
@@ -122,11 +127,7 @@ class CallbackRanges:
         return bytes(self.fetch(offset, length)) if length else b""
 
     def windows(self, start: int, length: int) -> Iterator[Any]:
-        if start + length > self.size:
-            raise EOFError
-        end = start + length
-        for at in range(start, end, self.window):
-            size = min(self.window, end - at)
+        for at, size in _spans(start, length, self.size, self.window):
             data = self.fetch(at, size)
             if len(data) < size:
                 raise EOFError
