@@ -54,13 +54,15 @@ def decide(report: ModelReport, nodes: list[Node], off: set[int], kb: KnowledgeB
 
 
 def _whole_model(kb: KnowledgeBase, ref: str) -> bool:
-    record = kb.record(ref)
-    effect = getattr(record, "effect", None)
+    effect = _effect(kb, ref)
     return bool(effect is not None and effect.whole_model)
 
 
 def _unreadable_stage(kb: KnowledgeBase, ref: str) -> bool:
     """A model-wide finding whose placement is unknown: a built-in model whose layers the file does not hold."""
-    record = kb.record(ref)
-    effect = getattr(record, "effect", None)
+    effect = _effect(kb, ref)
     return bool(effect is not None and effect.whole_model and list(effect.to) == ["unknown"])
+
+
+def _effect(kb: KnowledgeBase, ref: str) -> Any:
+    return getattr(kb.record(ref), "effect", None)
