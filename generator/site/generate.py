@@ -40,7 +40,7 @@ def generate(kb: KnowledgeBase, dest: Path, checker_bytes: int = 0) -> int:
             _write(out / rec.kind / f"{rec.id}.md", renderer.render(rec))
             pages += 1
         for kind in other_pages.KINDS:
-            _write(out / kind / "index.md", search_boost(kind, index_pages.kind_index(kb, kind, lang, labels)))
+            _write(out / kind / "index.md", index_pages.kind_index(kb, kind, lang, labels))
         _write(out / "index.md", other_pages.home(kb, lang, labels))
         _write(out / "confidence.md", other_pages.confidence_page(kb, lang, labels))
         _write(out / "ane-devices.md", ane_devices.page(kb, lang))
@@ -62,21 +62,6 @@ def generate(kb: KnowledgeBase, dest: Path, checker_bytes: int = 0) -> int:
         check_page = out / "check.md"
         _write(check_page, check_examples.fill(check_page.read_text(encoding="utf-8"), kb, lang))
     return pages
-
-
-# Index pages that search ranks higher: the device table is long, so without a boost a search for a term of
-# its intro (神经网络引擎) would list it below every device page that repeats the term once.
-SEARCH_BOOST = {"device": 4}
-
-
-def search_boost(kind: str, page: str) -> str:
-    """The index page of `kind` with MkDocs front matter that boosts it in search, where SEARCH_BOOST says so."""
-    if kind not in SEARCH_BOOST:
-        return page
-    boost = f"search:\n  boost: {SEARCH_BOOST[kind]}\n"
-    if page.startswith("---\n"):  # the page has front matter already (wide index pages hide the navigation)
-        return "---\n" + boost + page.removeprefix("---\n")
-    return f"---\n{boost}---\n\n{page}"
 
 
 EXTRA_TERMS = ("神经引擎", "空洞卷积", "转置卷积", "反卷积", "算子", "回退", "量化", "调色板量化", "计算单元",

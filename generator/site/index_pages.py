@@ -327,12 +327,22 @@ LEVELS = {"en": ("The basics", "Advanced", "Start here: what the Neural Engine i
                                          "to tell whether it did."),
           "zh": ("入门", "进阶", "从这里开始：神经引擎是什么，模型如何在它上面运行，以及怎样判断模型是否真的用上了它。")}
 # Index pages use the full width of the window: the tables need it more than the navigation does.
-WIDE = "---\nhide:\n  - navigation\n  - toc\n---\n"
+# Index pages that search ranks higher: the device table is long, so without a boost a search for a term of
+# its intro (神经网络引擎) would list it below every device page that repeats the term once.
+SEARCH_BOOST = {"device": 4}
+
+
+def front_matter(kind: str) -> str:
+    """An index page's MkDocs front matter: its search boost, if any, and the wide layout (no side navigation)."""
+    lines = ["---"]
+    if kind in SEARCH_BOOST:
+        lines += ["search:", f"  boost: {SEARCH_BOOST[kind]}"]
+    return "\n".join(lines + ["hide:", "  - navigation", "  - toc", "---", ""])
 
 
 def kind_index(kb: KnowledgeBase, kind: str, lang: str, labels_: dict[str, str] | None = None) -> str:
     table = TABLES[kind](kb, lang)
-    out = [WIDE, f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], ""]
+    out = [front_matter(kind), f"# {KIND_NAMES[lang][kind]}", "", KIND_INTRO[lang][kind], ""]
     if kind == "howto" and basics(kb):
         first, rest, intro = LEVELS[lang]
         items = "".join(f'<li><a href="{escape_html(rec.id)}/">{escape_html(rec.title.text(lang))}</a> '

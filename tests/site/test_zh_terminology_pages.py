@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ane_kb import KnowledgeBase, load
-from generator.site.generate import jieba_dictionary, search_boost
+from generator.site.generate import jieba_dictionary
 from generator.site.index_pages import kind_index
 from generator.site.other_pages import glossary_page
 from generator.site.record_pages import RecordPage
@@ -53,12 +53,12 @@ def test_the_glossary_has_the_terminology_table_with_apples_term(kb: KnowledgeBa
 
 def test_the_device_index_names_apples_term_and_is_boosted(kb: KnowledgeBase) -> None:
     labels = {level: data["label"]["zh"] for level, data in kb.vocab["confidence"].items()}
-    text = search_boost("device", kind_index(kb, "device", "zh", labels))
+    text = kind_index(kb, "device", "zh", labels)
     front, _, body = text.removeprefix("---\n").partition("\n---\n")
     assert front.startswith("search:\n  boost: 4") and body.lstrip().startswith("# 设备")
     assert text.count("\n---\n") == 1, "one front-matter block"
     assert "神经网络引擎" in text
-    assert "boost" not in search_boost("chip", kind_index(kb, "chip", "zh", labels))
+    assert "boost" not in kind_index(kb, "chip", "zh", labels)
 
 
 def test_the_search_dictionary_has_the_terms_of_the_table(kb: KnowledgeBase) -> None:
