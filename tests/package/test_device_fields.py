@@ -93,3 +93,12 @@ def test_check_device_accepts_identifiers(export: Path, code: str) -> None:
     target = resolve_target(load(export), code)
     assert target.device is not None and target.device.id == "iphone-xs"
     assert target.label == "iPhone XS (2018)"
+
+
+@pytest.mark.parametrize("code", ["iPhone13,3", "A2341"])
+def test_the_packaged_data_finds_the_iphone_12_pro(capsys: pytest.CaptureFixture[str], code: str) -> None:
+    """Issue #19's example, on the shipped records: an app's hw.machine value or the model number on the box."""
+    assert main(["device", code, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["device"] == "device/iphone-12-pro-2020"
+    assert "iPhone13,3" in data["machine_ids"] and "A2341" in data["model_numbers"]
