@@ -90,10 +90,10 @@ def test_windows_are_at_most_the_window_size_and_cover_the_range(tmp_path: Path,
     path = tmp_path / "data.bin"
     data = bytes(range(256)) * 4099
     path.write_bytes(data)
-    for mapped in (True, False):
-        if not mapped:  # where mmap is missing (or refuses), one reused buffer is read into
+    for mapped, small in ((True, 0), (False, 4096), (False, 0)):
+        if not mapped and not small:  # where mmap is missing (or refuses), one reused buffer is read into
             monkeypatch.setattr(ranges.FileRanges, "_mapped", lambda self, at, size: None)
-        source = ranges.FileRanges(path.open("rb"), window=4096)
+        source = ranges.FileRanges(path.open("rb"), window=4096, small=small)  # small windows are read, not mapped
         parts = [bytes(window) for window in source.windows(100, len(data) - 200)]
         assert all(len(p) <= 4096 for p in parts) and b"".join(parts) == data[100:-100]
         with pytest.raises(EOFError):

@@ -105,3 +105,42 @@ def test_segments_and_switches(built: dict[str, Path]) -> None:
     assert [s["ane"] for s in summary["segments"]] == [True, False]
     assert summary["segments"][1]["layers"] == ["lstm"] and summary["switches"] == 1
     assert summary["risks"] == {"warnings": 1, "rules": ["layer-rule/pooling-kernel-too-large"]}
+
+
+def _chain_of_inner_products(path: Path, bad: dict[int, list[float]], layers: int = 40) -> Path:
+    builder = models.nn_builder((4,))
+    previous = "x"
+    for i in range(layers):
+        weights = models.np.full(16, 0.5, models.np.float32)
+        weights[: len(bad.get(i, []))] = bad.get(i, [])
+        out = "y" if i == layers - 1 else f"t{i}"
+        builder.add_inner_product(f"fc{i}", W=weights.reshape(4, 4), b=None, input_channels=4, output_channels=4,
+                                  has_bias=False, input_name=previous, output_name=out)
+        previous = out
+    return models.save_nn(builder, path)
+
+
+@pytest.mark.parametrize("batch", [1 << 20, 200])  # one batch for all, or a few weights a batch
+def test_small_weights_counted_together_are_reported_one_by_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 batch: int) -> None:
+    from ane_kb.check import blob_scan, check_model, precision_scan
+
+    monkeypatch.setattr(precision_scan, "BATCH", batch)
+    counted: list[int] = []
+    original = blob_scan.count_buffer
+    monkeypatch.setattr(precision_scan, "count_buffer",
+                        lambda data, found: counted.append(len(data)) or original(data, found))
+    model = _chain_of_inner_products(tmp_path / "chain.mlmodel", {3: [70000.0], 7: [1e-9] * 4, 30: [math.inf]})
+    scan = ("precision/fp16-overflow", "precision/fp16-underflow-to-zero")
+    findings = [(f.rule, f.layer) for f in check_model(model).findings if f.rule in scan]
+    assert findings == [("precision/fp16-overflow", "fc3"), ("precision/fp16-underflow-to-zero", "fc7"),
+                        ("precision/fp16-overflow", "fc30")]
+    per_batch = min(40, batch // 64)  # each weight is 16 floats
+    batches = math.ceil(40 / per_batch)
+    dirty = len({i // per_batch for i in (3, 7, 30)})
+    assert len(counted) == batches + dirty * per_batch  # a batch is counted weight by weight only when it holds a finding
+
+    clean = _chain_of_inner_products(tmp_path / "clean.mlmodel", {})
+    counted.clear()
+    assert not [f for f in check_model(clean).findings if f.rule in scan]
+    assert len(counted) == batches

@@ -19,7 +19,8 @@ from typing import Any
 
 WIDTHS = {"e": 2, "f": 4}
 STEP = 1 << 18  # values compared at once by numpy: 512 KiB or 1 MiB, which stays in the cache
-NUMPY_FROM = 4 << 20  # bytes counted from which numpy is worth importing
+NUMPY_FROM = 16 << 20  # bytes counted from which numpy is worth importing (0.1 s: the standard library's time for 16 MiB)
+NUMPY_BUFFER = 4 << 20  # a buffer this big means a big model: numpy at once
 _scanned = [0]
 
 
@@ -87,12 +88,13 @@ def patterns(code: str, fp16_max: float, smallest_normal: float, zero_below: flo
 
 
 def count_buffer(data: Any, found: Patterns) -> Counts:
-    """The counts over a buffer of little-endian values (a whole number of them). numpy is imported once the buffers
-    counted in this process reach NUMPY_FROM bytes: for a small model the standard library is done before numpy would
-    have loaded (about 0.1 s)."""
-    _scanned[0] += memoryview(data).nbytes
+    """The counts over a buffer of little-endian values (a whole number of them). numpy is imported for a buffer of
+    NUMPY_BUFFER bytes or more, or once the buffers counted in this process reach NUMPY_FROM bytes: for a small
+    model the standard library is done before numpy would have loaded (about 0.1 s)."""
+    size = memoryview(data).nbytes
+    _scanned[0] += size
     try:
-        if "numpy" not in sys.modules and _scanned[0] < NUMPY_FROM:
+        if "numpy" not in sys.modules and _scanned[0] < NUMPY_FROM and size < NUMPY_BUFFER:
             raise ImportError
         import numpy as np
     except ImportError:

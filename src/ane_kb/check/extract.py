@@ -29,7 +29,9 @@ DERIVED: dict[str, Callable[[Node, Mapping[str, Any]], Any]] = {
 }
 
 
+Step = tuple[str, Callable[[Node, "ModelProperty"], Any], Callable[[Any], Any]]
 _PLANS: dict[tuple[int, str, str], list[tuple[str, str, Mapping[str, Any]]]] = {}
+_STEPS: dict[tuple[int, str, str, frozenset[str] | None], list[Step]] = {}
 
 
 def _plan(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str) -> list[tuple[str, str, Mapping[str, Any]]]:
@@ -48,17 +50,77 @@ def _plan(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str) -> list[tup
     return _PLANS[key]
 
 
+def _steps(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str, only: frozenset[str] | None) -> list[Step]:
+    """(name, read, coerce) for the parameters to extract, each reader made once for its extractor."""
+    key = (id(vocab), fmt, op, only)
+    if key not in _STEPS:
+        _STEPS[key] = [(name, _reader(fmt, spec), _coercer(ptype)) for name, ptype, spec in _plan(vocab, fmt, op)
+                       if only is None or name in only]
+    return _STEPS[key]
+
+
 def parameters(node: Node, vocab: Mapping[str, Mapping[str, Any]], model_property: ModelProperty,
                only: frozenset[str] | None = None) -> dict[str, Any]:
     """Every op-level parameter the vocabulary can read for this node (or just those in `only`)."""
     values: dict[str, Any] = {}
-    for name, ptype, spec in _plan(vocab, node.format, node.op):
-        if only is not None and name not in only:
-            continue
-        value = _extract(node, spec, model_property)
+    for name, read, coerce in _steps(vocab, node.format, node.op, only):
+        value = read(node, model_property)
         if value is not _MISSING and value is not None:
-            values[name] = _coerce(value, ptype)
+            values[name] = coerce(value)
     return values
+
+
+def _reader(fmt: str, spec: Mapping[str, Any]) -> Callable[[Node, ModelProperty], Any]:
+    """The extractor as a function of the node; the ML Program's commonest ones, an output's dtype, shape or rank,
+    read the output's type directly."""
+    kind = spec["kind"]
+    if kind == "constant":
+        value = spec["value"]
+        return lambda node, model_property: value
+    if fmt == "mlprogram" and kind in ("dtype", "shape", "rank") and "output" in spec and "axis" not in spec:
+        index = spec["output"]
+        typed = {"dtype": dtype_of, "shape": _listed_shape, "rank": _rank}[kind]
+
+        def output_type(node: Node, model_property: ModelProperty) -> Any:
+            outputs = node.raw.outputs
+            if index >= len(outputs):
+                return _MISSING
+            value = typed(outputs[index].type)
+            return _MISSING if value is None else value
+
+        return output_type
+    return lambda node, model_property: _extract(node, spec, model_property)
+
+
+def _listed_shape(value_type: Any) -> list[int] | None:
+    shape = shape_of(value_type)
+    return list(shape) if shape is not None else None
+
+
+def _rank(value_type: Any) -> int | None:
+    shape = shape_of(value_type)
+    return len(shape) if shape is not None else None
+
+
+def _coercer(ptype: str) -> Callable[[Any], Any]:
+    if ptype in ("string", "number"):
+        return _same
+    return lambda value: _coerce(value, ptype)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def costly(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str, names: frozenset[str]) -> frozenset[str]:
+    """Those of `names` derived from the graph around the op (its consumers, producers, neighbours' shapes): the
+    others are read from the op itself and cost little."""
+    return frozenset(name for name, _, spec in _plan(vocab, fmt, op) if name in names and spec["kind"] in DERIVED)
+
+
+def in_plan_order(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The values in the vocabulary's order for the op, whatever order they were extracted in."""
+    return {name: values[name] for name, _, _ in _plan(vocab, fmt, op) if name in values}
 
 
 def _coerce(value: Any, ptype: str) -> Any:
@@ -215,10 +277,10 @@ def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
         return node.raw.outputs[index].type if index < len(node.raw.outputs) else None
     if "input" in spec:
         names = input_binding_names(node, spec["input"])
-        arguments = node.raw.inputs[spec["input"]].arguments if spec["input"] in node.raw.inputs else ()
-        if not names and arguments:
-            binding = arguments[0]
-            return binding.value.type if binding.WhichOneof("binding") == "value" else None
+        if not names:  # an inline value, or no such input
+            arguments = node.raw.inputs[spec["input"]].arguments if spec["input"] in node.raw.inputs else ()
+            binding = arguments[0] if arguments else None
+            return binding.value.type if binding is not None and binding.WhichOneof("binding") == "value" else None
     else:
         names = mil_positional_input(node, spec.get("input_index", 0))
     return node.scope.types.get(names[0]) if names else None
@@ -292,6 +354,8 @@ def mil_positional_input(node: Node, index: int) -> list[str]:
     inputs = node.bindings if node.bindings is not None else {
         name: input_binding_names(node, name) for name in node.raw.inputs}
     primary = [name for name in PRIMARY_INPUTS if name in inputs]
+    if index < len(primary):  # the main tensor: no need to order the rest
+        return input_binding_names(node, primary[index])[:1]
     runtime = sorted(name for name, bound in inputs.items() if name not in primary
                      and any(not is_const(node.scope, b) for b in bound))
     ordered = primary + runtime

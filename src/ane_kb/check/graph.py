@@ -16,13 +16,44 @@ PIPELINE_TYPES = {"pipeline": "pipeline", "pipelineClassifier": "pipeline", "pip
 CONST_OPS = ("const",)
 
 
+class Consts(dict):  # type: ignore[type-arg]
+    """Constant values by name. An ML Program constant is kept as its spec Value and decoded on first use: most of
+    a big graph's constants (strides, pad types, weights) are never read, and `name in consts` needs no value."""
+
+    def put_encoded(self, name: str, value: Any) -> None:
+        dict.__setitem__(self, name, _Encoded(value))
+
+    def __getitem__(self, name: str) -> Any:
+        value = dict.__getitem__(self, name)
+        if type(value) is _Encoded:
+            value = decode(value.value)
+            dict.__setitem__(self, name, value)
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self else default
+
+    def values(self) -> Any:
+        return [self[name] for name in self]
+
+    def items(self) -> Any:
+        return [(name, self[name]) for name in self]
+
+
+class _Encoded:
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 @dataclass
 class Scope:
     """What the ops of one network or function share: constants, operand types and producers."""
 
     format: str
     spec: Any
-    consts: dict[str, Any] = field(default_factory=dict)
+    consts: Consts = field(default_factory=Consts)
     types: dict[str, Any] = field(default_factory=dict)
     producers: dict[str, str] = field(default_factory=dict)
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
@@ -33,7 +64,7 @@ class Scope:
         return self.consumers.get(name, [])
 
 
-@dataclass
+@dataclass(slots=True, eq=False)
 class Node:
     format: str
     op: str
@@ -46,6 +77,7 @@ class Node:
     is_const: bool = False
     source: str | None = None
     bindings: dict[str, list[str]] | None = None  # ML Program: each input's named operands, read once by the walk
+    weights: list[tuple[str, Any]] | None = None  # NeuralNetwork: the layer's weight fields, found on first use
 
 
 def model_kind(spec: Any) -> str:
@@ -131,7 +163,7 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
 def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
     for named in getattr(block, "inputs", ()):
         scope.types[named.name] = named.type
-    types, producers, consumers = scope.types, scope.producers, scope.consumers
+    types, producers, consumers, consts = scope.types, scope.producers, scope.consumers, scope.consts
     for op in block.operations:
         op_type = op.type
         outputs: list[str] = []
@@ -143,11 +175,10 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
         if op_type in CONST_OPS:
             attributes = op.attributes
             if outputs and "val" in attributes:
-                scope.consts[outputs[0]] = decode(attributes["val"])
+                consts.put_encoded(outputs[0], attributes["val"])
             yield Node("mlprogram", op_type, outputs[0] if outputs else op_type, path, op, scope, [], outputs, is_const=True)
             continue
-        bindings = {input_name: [b.name for b in arg.arguments if b.WhichOneof("binding") == "name"]
-                    for input_name, arg in op.inputs.items()}
+        bindings = _bindings(op.inputs)
         inputs = [bound for names in bindings.values() for bound in names]
         name = outputs[0] if outputs else op_type
         node = Node("mlprogram", op_type, name, path, op, scope, inputs, outputs, bindings=bindings)
@@ -155,8 +186,30 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
             for bound in names:
                 consumers.setdefault(bound, []).append((node, input_name))
         yield node
-        for i, nested in enumerate(op.blocks):
-            yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
+        if op.blocks:
+            for i, nested in enumerate(op.blocks):
+                yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
+
+
+def _bindings(inputs: Any) -> dict[str, list[str]]:
+    """Each input's named operands (a binding to an inline value has no name). Most inputs bind one operand, read
+    by index: iterating protobuf containers costs more than indexing them."""
+    bindings = {}
+    for input_name in inputs:
+        arguments = inputs[input_name].arguments
+        if len(arguments) == 1:
+            bound = arguments[0].name
+            bindings[input_name] = [bound] if bound else []
+        else:
+            bindings[input_name] = [b.name for b in arguments if b.name]
+    return bindings
+
+
+def release(nodes: list[Node]) -> None:
+    """Break the graph's reference cycles (a node names its scope, the scope's consumers name the node), so that
+    a checked graph is freed as soon as it is dropped, not by a pass of the cycle collector over every object."""
+    for scope in {id(node.scope): node.scope for node in nodes}.values():
+        scope.consumers.clear()
 
 
 def operand_type(scope: Scope, name: str) -> Any | None:
@@ -191,4 +244,4 @@ def is_const(scope: Scope, name: str) -> bool:
         scope.producers.get(name) in ("loadConstant", "loadConstantND")
 
 
-__all__ = ["BlobRef", "Node", "Scope", "dtype_of", "shape_of", "walk"]
+__all__ = ["BlobRef", "Node", "Scope", "dtype_of", "release", "shape_of", "walk"]

@@ -33,18 +33,29 @@ def dtype_of(value_type: Any) -> str | None:
 
 def dims_of(value_type: Any) -> tuple[int | None, ...] | None:
     """The shape with None for each unknown or symbolic dimension, or None when the rank is unknown too."""
-    tensor = tensor_type(value_type)
-    if tensor is None:
+    if value_type.WhichOneof("type") != "tensorType":
         return None
-    return tuple(dim.constant.size if dim.WhichOneof("dimension") == "constant" else None for dim in tensor.dimensions)
+    key = value_type.SerializeToString()  # a model has few distinct types: each is read once
+    dims = _DIMS.get(key, _UNSEEN)
+    if dims is _UNSEEN:
+        if len(_DIMS) >= _DIMS_KEPT:
+            _DIMS.clear()
+        dims = _DIMS[key] = tuple(dim.constant.size if dim.WhichOneof("dimension") == "constant" else None
+                                  for dim in value_type.tensorType.dimensions)
+    return dims  # type: ignore[return-value]
+
+
+_DIMS: dict[bytes, tuple[int | None, ...]] = {}
+_DIMS_KEPT = 4096
+_UNSEEN = object()
 
 
 def shape_of(value_type: Any) -> tuple[int, ...] | None:
     """The static shape, or None when any dimension is unknown or symbolic."""
     dims = dims_of(value_type)
-    if dims is None or any(dim is None for dim in dims):
+    if dims is None or None in dims:
         return None
-    return tuple(dim for dim in dims if dim is not None)
+    return dims  # type: ignore[return-value]
 
 
 def decode(value: Any) -> Any:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from .blob_scan import Counts, count_buffer, patterns
 from .graph import Node
 from .mil_values import dtype_of
 from .report import Finding, finding_for
-from .weights import BlobReader, Constant, WeightsUnreadable, mil_constants, nn_constants
+from .weights import BlobReader, BlobValues, Constant, RawFloats, WeightsUnreadable, mil_constants, nn_constants
 
 if TYPE_CHECKING:
     from ..knowledge import KnowledgeBase
@@ -73,8 +74,7 @@ class PrecisionScan:
         subnormal_only: list[tuple[Constant, Counts]] = []
         try:
             constants += list(mil_constants(const_nodes, reader))
-            for constant in constants:
-                counts = self._count(constant)
+            for constant, counts in self._counted(constants):
                 findings += self._findings(constant, counts)
                 if counts.subnormal and not counts.flushes(self.flush_share):
                     subnormal_only.append((constant, counts))
@@ -85,6 +85,35 @@ class PrecisionScan:
         if subnormal_only:
             findings.append(self._subnormal_note(subnormal_only))
         return findings
+
+    def _counted(self, constants: list[Constant]) -> Iterator[tuple[Constant, Counts]]:
+        """Each constant with its counts, in order, leaving out those with nothing to report. The small constants of
+        a big graph are counted together, a batch of up to BATCH bytes at once, and one by one only when their batch
+        holds a value to report: a model's thousands of small weights cost a few counts, not thousands."""
+        batch: list[tuple[Constant, str, bytes]] = []
+        held = 0
+        for constant in constants:
+            small = _small(constant)
+            if batch and (small is None or small[0] != batch[0][1] or held + len(small[1]) > BATCH):
+                yield from self._batch_counted(batch)
+                batch, held = [], 0
+            if small is None:
+                yield constant, self._count(constant)
+            else:
+                batch.append((constant, *small))
+                held += len(small[1])
+        yield from self._batch_counted(batch)
+
+    def _batch_counted(self, batch: list[tuple[Constant, str, bytes]]) -> Iterator[tuple[Constant, Counts]]:
+        if not batch:
+            return
+        code = batch[0][1]
+        found = patterns(code, self.fp16_max, self.smallest_normal, self.zero_below)
+        total = count_buffer(b"".join(data for _, _, data in batch), found)
+        if not (total.overflow or total.nonfinite or total.subnormal):
+            return
+        for constant, _, data in batch:
+            yield constant, count_buffer(data, found)
 
     def _count(self, constant: Constant) -> Counts:
         """Counts over every part of the constant: a big blob is read and counted a window at a time, on the values'
@@ -152,6 +181,28 @@ class PrecisionScan:
         message = (f"无法读取权重（{why}），已跳过精度扫描；其他检查照常进行" if self.lang == "zh"
                    else f"the weights could not be read ({why}); the precision scan was skipped, the other checks ran")
         return self._finding(OVERFLOW_RULE, "warning", message, None, {})
+
+
+BATCH = 1 << 20  # bytes of small constants counted at once
+SMALL = 1 << 16  # a constant of at most this many bytes is counted in a batch
+
+
+def _small(constant: Constant) -> tuple[str, bytes] | None:
+    """(code, bytes) of a constant stored as raw floats in one part of at most SMALL bytes; None for any other."""
+    values = constant.values
+    if not isinstance(values, (BlobValues, RawFloats)) or _byte_size(values) > SMALL:
+        return None
+    taken = [(code, bytes(part)) for code, part in constant.parts()]  # each part copied while it is valid
+    if len(taken) != 1:
+        return None
+    code, data = taken[0]
+    return (code, data) if code is not None else None
+
+
+def _byte_size(values: BlobValues | RawFloats) -> int:
+    if isinstance(values, BlobValues):
+        return values.size
+    return len(values.source) * 4 if values.code == "f" else len(values.source)
 
 
 def kept_fp32(constant: Constant) -> bool:

@@ -10,8 +10,7 @@ from typing import Any
 from .extract import mil_positional_input
 from .graph import Node, input_binding_names, model_kind, sub_models
 from .mil_values import BlobRef, shape_of
-from .proto_walk import nested_messages
-from .weights import NESTED_NETWORKS
+from .weights import weight_params
 from .stages import builtin_stages
 
 UNKNOWN = None
@@ -26,27 +25,11 @@ class ModelProperties:
         self.spec, self.nodes, self.weights_dir = spec, nodes, weights_dir
         self._cache: dict[str, Any] = dict(known or {})
         self.fallback_op_count: int | None = None
-        self._compute: dict[str, Callable[[], Any]] = {
-            "spec_version": lambda: spec.specificationVersion,
-            "weight_bytes": self._weight_bytes,
-            "input_shape_kind": self._input_shape_kind,
-            "enumerated_shape_count": self._enumerated_count,
-            "max_input_dim": self._max_input_dim,
-            "max_image_side": self._max_image_side,
-            "fallback_op_count": lambda: self.fallback_op_count,
-            "sdpa_count": lambda: len(self._sdpa()),
-            "sdpa_min_query_elements": self._sdpa_min_query,
-            "sdpa_wide_head_count": self._sdpa_wide_heads,
-            "palette_bit_widths": self._palette_bits,
-            "state_width_multiple_of_32": self._state_widths,
-            "output_producer_op": self._output_producer,
-            "builtin_stages": lambda: sorted({stage.type for stage in builtin_stages(spec)}),
-        }
 
     def __call__(self, name: str) -> Any:
         if name not in self._cache:
-            compute = self._compute.get(name) if self.spec is not None or name == "fallback_op_count" else None
-            self._cache[name] = compute() if compute else UNKNOWN
+            compute = COMPUTE.get(name) if self.spec is not None or name == "fallback_op_count" else None
+            self._cache[name] = compute(self) if compute else UNKNOWN
         return self._cache[name]
 
     def _features(self) -> list[Any]:
@@ -106,7 +89,7 @@ class ModelProperties:
         total = 0
         for node in self.nodes:
             if node.format == "neuralnetwork":
-                total += _nn_weight_bytes(node.raw)
+                total += _nn_weight_bytes(node)
         for node in self.nodes:
             if node.format == "mlprogram":
                 for value in node.scope.consts.values():
@@ -169,9 +152,29 @@ class ModelProperties:
         return node.op if node is not None else None
 
 
-def _nn_weight_bytes(layer: Any) -> int:
-    return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue)
-               for _, item in nested_messages(layer, stop=NESTED_NETWORKS) if item.DESCRIPTOR.name == "WeightParams")
+
+# How each property is computed, as functions of the properties object (a table of its bound methods would make a
+# reference cycle that keeps a checked graph alive until the cycle collector runs).
+COMPUTE: dict[str, Callable[[ModelProperties], Any]] = {
+    "spec_version": lambda p: p.spec.specificationVersion,
+    "weight_bytes": ModelProperties._weight_bytes,
+    "input_shape_kind": ModelProperties._input_shape_kind,
+    "enumerated_shape_count": ModelProperties._enumerated_count,
+    "max_input_dim": ModelProperties._max_input_dim,
+    "max_image_side": ModelProperties._max_image_side,
+    "fallback_op_count": lambda p: p.fallback_op_count,
+    "sdpa_count": lambda p: len(p._sdpa()),
+    "sdpa_min_query_elements": ModelProperties._sdpa_min_query,
+    "sdpa_wide_head_count": ModelProperties._sdpa_wide_heads,
+    "palette_bit_widths": ModelProperties._palette_bits,
+    "state_width_multiple_of_32": ModelProperties._state_widths,
+    "output_producer_op": ModelProperties._output_producer,
+    "builtin_stages": lambda p: sorted({stage.type for stage in builtin_stages(p.spec)}),
+}
+
+
+def _nn_weight_bytes(node: Node) -> int:
+    return sum(4 * len(item.floatValue) + len(item.float16Value) + len(item.rawValue) for _, item in weight_params(node))
 
 
 IMAGE_CHANNELS = (1, 3, 4)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 WINDOW = 64 << 20  # the most bytes of a blob held at once while it is scanned
+SMALL_READ = 1 << 20  # windows up to this size are read into a buffer, not mapped
 PAGE = 1 << 16  # mmap offsets are rounded down to this (a multiple of every platform's allocation granularity)
 
 
@@ -54,8 +55,8 @@ def _spans(start: int, length: int, size: int, window: int) -> Iterator[tuple[in
 class FileRanges:
     """A regular file, already opened."""
 
-    def __init__(self, handle: Any, window: int = WINDOW) -> None:
-        self.handle, self.window = handle, window
+    def __init__(self, handle: Any, window: int = WINDOW, small: int = SMALL_READ) -> None:
+        self.handle, self.window, self.small = handle, window, small
         self.size = os.fstat(handle.fileno()).st_size
         self._buffer: bytearray | None = None
 
@@ -66,6 +67,9 @@ class FileRanges:
 
     def windows(self, start: int, length: int) -> Iterator[Any]:
         for at, size in _spans(start, length, self.size, self.window):
+            if size <= self.small:  # a small blob is read: mapping and unmapping it would cost more
+                yield self._read_into(at, size)
+                continue
             if os.fstat(self.handle.fileno()).st_size < at + size:
                 raise EOFError  # the file shrank since it was opened: a mapped page past its end would be fatal
             mapped = self._mapped(at, size)

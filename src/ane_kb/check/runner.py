@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,12 +16,12 @@ from ..persistence import names
 from ..platforms import in_range, parse_os
 from ..records import Chip, Device, Precision, Rule
 from . import extract, families
-from .graph import Node
+from .graph import Node, release
 from .isolation import debugging, internal_error
 from .precision_scan import PrecisionScan
 from .properties import ModelProperties
 from .proto import ProtoUnavailable
-from .readers import ModelInputError, read_model
+from .readers import LoadedModel, ModelInputError, read_model
 from .report import Finding, ModelReport, Summary, finding_for
 from .severity import moves_op_off_ane, severity
 from .stages import Stage, stage_message
@@ -57,6 +56,7 @@ class Checker:
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
+        self._costly_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._checked = 0
         # With --device and no --os, the target OS range is the device's supported range (contracts §2).
         self._os_ranges = target.device.os if target.device is not None and target.os is None else None
@@ -96,6 +96,13 @@ class Checker:
             report.message = self._not_applicable(loaded.spec)
             return report
         everything = loaded.nodes()
+        try:
+            return self._checked_graph(loaded, report, everything, formats)
+        finally:
+            release(everything)
+
+    def _checked_graph(self, loaded: LoadedModel, report: ModelReport, everything: list[Node],
+                       formats: list[str]) -> ModelReport:
         nodes = [n for n in everything if not n.is_const]
         props = ModelProperties(loaded.spec, nodes, loaded.weights_dir, loaded.properties)
         consts = [n for n in everything if n.is_const]
@@ -147,6 +154,24 @@ class Checker:
                 else frozenset() for collection in (self.kb.rules, self.kb.precision)))
         return self._needed_cache[key]
 
+    def _extracted(self, node: Node, props: ModelProperties, named_only: bool = False) -> tuple[dict[str, Any], list[_Hit]]:
+        """An op's values and the rules they match. Values read from the op itself come first: when no rule can
+        match with them (the others unknown), none can once the others are known, since a condition that is
+        false with unknowns stays false, and the costly values derived from the graph around it are never read."""
+        needed = self._needed(node, named_only)
+        key = (node.format, node.op, named_only)
+        if key not in self._costly_cache:
+            self._costly_cache[key] = extract.costly(self.kb.parameters, node.format, node.op, needed)
+        costly = self._costly_cache[key]
+        vocab = self.kb.parameters
+        params = extract.parameters(node, vocab, props, needed - costly if costly else needed)
+        if costly:
+            if not self._matches(node, params, named_only):
+                return params, []
+            params = extract.in_plan_order(vocab, node.format, node.op,
+                                           {**params, **extract.parameters(node, vocab, props, costly)})
+        return params, self._matches(node, params, named_only)
+
     def _matches(self, node: Node, params: dict[str, Any], named_only: bool = False) -> list[_Hit]:
         """The rules that match an op. The outcome depends only on the op and its extracted values (the target
         is fixed per checker), so ops that look alike, as the layers of a language model do, are matched once."""
@@ -178,9 +203,9 @@ class Checker:
         flagged: set[int] = set()
         off_nodes: set[int] = set()
         for index, node in enumerate(nodes):
-            params = extract.parameters(node, self.kb.parameters, props, self._needed(node))
+            params, hits = self._extracted(node, props)
             found: list[tuple[Finding, Rule]] = []
-            for hit in self._matches(node, params):
+            for hit in hits:
                 match = hit.match
                 if not match.certain and not match.fired:
                     if self.verbose:
@@ -211,9 +236,9 @@ class Checker:
         if not {(n.format, n.op) for n in consts} & self.covered:
             return by_user
         for node in consts:
-            params = extract.parameters(node, self.kb.parameters, props, self._needed(node, named_only=True))
-            user = user_of(node)
-            for hit in self._matches(node, params, named_only=True):
+            params, hits = self._extracted(node, props, named_only=True)
+            user = user_of(node) if hits else None
+            for hit in hits:
                 if not hit.match.certain or hit.match.rule.ref in self.ignore:
                     continue
                 found = by_user.setdefault(id(user) if user else None, [])
@@ -362,13 +387,18 @@ def _general_risk(rule: Rule) -> bool:
     return isinstance(rule, Precision) and rule.condition is None
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def frozen(params: dict[str, Any]) -> str | None:
-    """A key for extracted values that tells 1, 1.0 and True apart, or None (no caching) for a value that is
-    not plain JSON data. Values come in the vocabulary's order for an op, so equal values give equal keys."""
-    try:
-        return json.dumps(params, allow_nan=True)
-    except (TypeError, ValueError):
-        return None
+    """A key for extracted values that tells 1, 1.0 and True apart (their reprs differ), or None (no caching) for
+    a value that is not a plain number, string, bool or list of them. Values come in the vocabulary's order for an
+    op, so equal values give equal keys."""
+    for value in params.values():
+        kind = type(value)
+        if kind not in _SCALARS and not (kind is list and all(type(item) in _SCALARS for item in value)):
+            return None
+    return repr(params)
 
 
 @contextmanager

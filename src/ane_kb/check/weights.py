@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .graph import Node
-from .mil_values import BlobRef
-from .proto_walk import nested_messages
+from .mil_values import BlobRef, dtype_of
+from .proto_walk import messages_of_type
 from .ranges import WINDOW, Ranges, open_file
 from .weight_use import user_of
 
@@ -59,12 +59,17 @@ class RawFloats:
 
     source: Any
     code: str
+    owner: Any = None  # the WeightParams holding a repeated float field
 
     def parts(self) -> Iterator[tuple[str, Any]]:
         if self.code == "e":
             view = memoryview(self.source)
             for at in range(0, len(view) - len(view) % 2, WINDOW):
                 yield "e", view[at:min(at + WINDOW, len(view) - len(view) % 2)]
+            return
+        packed = _packed_floats(self.owner, len(self.source)) if self.owner is not None else None
+        if packed is not None:
+            yield "f", packed
             return
         from array import array
 
@@ -73,20 +78,46 @@ class RawFloats:
             yield "f", array("f", self.source[at:at + step])
 
 
+PACKED_FROM_SPEC = 1 << 24  # floats of a repeated field taken from its serialized form at most (64 MiB)
+
+
+def _packed_floats(weights: Any, count: int) -> memoryview | None:
+    """The raw bytes of a WeightParams' `floatValue`: serialized, a packed repeated float field is field 1, so it
+    comes first, as tag 0x0A, a varint length and the floats. Copying a field through Python floats costs fifty
+    times more. None when the field is too big to copy at once or the bytes are not laid out so."""
+    if count > PACKED_FROM_SPEC:
+        return None
+    data = weights.SerializeToString()
+    if not data or data[0] != 0x0A:
+        return None
+    length, at, shift = 0, 1, 0
+    while at < len(data) and shift < 64:
+        byte = data[at]
+        length |= (byte & 0x7F) << shift
+        at, shift = at + 1, shift + 7
+        if not byte & 0x80:
+            break
+    if length != 4 * count or at + length > len(data):
+        return None
+    return memoryview(data)[at:at + length]
+
+
 def nn_constants(nodes: list[Node]) -> Iterator[Constant]:
     for node in nodes:
         if node.format == "neuralnetwork":
-            for field_name, weights in _weight_params(node.raw):
+            for field_name, weights in weight_params(node):
                 if weights.floatValue:
-                    yield Constant(node.name, node.op, node.path, RawFloats(weights.floatValue, "f"), field_name)
+                    yield Constant(node.name, node.op, node.path, RawFloats(weights.floatValue, "f", weights), field_name)
                 if weights.float16Value:
                     yield Constant(node.name, node.op, node.path, RawFloats(weights.float16Value, "e"), field_name)
 
 
-def _weight_params(layer: Any) -> Iterator[tuple[str, Any]]:
-    for name, message in nested_messages(layer, stop=NESTED_NETWORKS):
-        if message.DESCRIPTOR.name == "WeightParams":
-            yield name, message
+def weight_params(node: Node) -> list[tuple[str, Any]]:
+    """(field path, WeightParams) of every weight field of a NeuralNetwork layer, its nested networks' layers left
+    out; found once per node (the scan and the model's weight size both ask)."""
+    if node.weights is None:
+        node.weights = list(messages_of_type(node.raw, "WeightParams", stop=NESTED_NETWORKS))
+    return node.weights
 
 
 MODEL_PATH = "@model_path/"
@@ -170,8 +201,13 @@ class BlobReader:
         self._files.clear()
 
 
+FLOAT_DTYPES = frozenset({"fp16", "fp32", "fp64"})
+
+
 def mil_constants(const_nodes: list[Node], reader: BlobReader) -> Iterator[Constant]:
     for node in const_nodes:
+        if not _may_hold_floats(node):
+            continue
         value = node.scope.consts.get(node.name)
         floats: Any
         if isinstance(value, BlobRef):
@@ -183,3 +219,15 @@ def mil_constants(const_nodes: list[Node], reader: BlobReader) -> Iterator[Const
         if floats is not None:
             user = user_of(node) or node
             yield Constant(user.name, user.op, user.path, floats, node.name, node)
+
+
+def _may_hold_floats(node: Node) -> bool:
+    """A blob (its header says what it holds), or an inline value declared as floats; the strides, paddings and
+    names of a big graph are never decoded."""
+    if node.format != "mlprogram":
+        return True
+    attributes = node.raw.attributes
+    if "val" not in attributes:
+        return True
+    value = attributes["val"]
+    return value.WhichOneof("value") == "blobFileValue" or dtype_of(value.type) in FLOAT_DTYPES

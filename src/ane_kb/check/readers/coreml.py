@@ -97,8 +97,12 @@ def _blob_files(spec: Any) -> set[str]:
     blocks = [block for function in spec.mlProgram.functions.values() for block in function.block_specializations.values()]
     while blocks:
         for op in blocks.pop().operations:
-            for value in op.attributes.values():
-                if value.WhichOneof("value") == "blobFileValue":
-                    names.add(value.blobFileValue.fileName)
-            blocks.extend(op.blocks)
+            attributes = op.attributes
+            if attributes:  # indexing a protobuf map costs less than iterating its values
+                for key in attributes:
+                    value = attributes[key]
+                    if value.WhichOneof("value") == "blobFileValue":
+                        names.add(value.blobFileValue.fileName)
+            if op.blocks:
+                blocks.extend(op.blocks)
     return names
