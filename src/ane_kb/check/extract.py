@@ -11,6 +11,7 @@ and the rule evaluation reports it as unknown.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from . import operand_shapes, weight_use
@@ -78,28 +79,17 @@ def _reader(fmt: str, spec: Mapping[str, Any]) -> Callable[[Node, ModelProperty]
         value = spec["value"]
         return lambda node, model_property: value
     if fmt == "mlprogram" and kind in ("dtype", "shape", "rank") and "output" in spec and "axis" not in spec:
-        index = spec["output"]
-        typed = {"dtype": dtype_of, "shape": _listed_shape, "rank": _rank}[kind]
+        index, part = spec["output"], 0 if kind == "dtype" else 1
 
-        def output_type(node: Node, model_property: ModelProperty) -> Any:
-            outputs = node.raw.outputs
-            if index >= len(outputs):
+        def output_tensor(node: Node, model_property: ModelProperty) -> Any:
+            tensor = node.scope.tensor(node.outputs[index]) if index < len(node.outputs) else None
+            value = tensor[part] if tensor is not None else None
+            if value is None:
                 return _MISSING
-            value = typed(outputs[index].type)
-            return _MISSING if value is None else value
+            return value if kind == "dtype" else list(value) if kind == "shape" else len(value)
 
-        return output_type
+        return output_tensor
     return lambda node, model_property: _extract(node, spec, model_property)
-
-
-def _listed_shape(value_type: Any) -> list[int] | None:
-    shape = shape_of(value_type)
-    return list(shape) if shape is not None else None
-
-
-def _rank(value_type: Any) -> int | None:
-    shape = shape_of(value_type)
-    return len(shape) if shape is not None else None
 
 
 def _coercer(ptype: str) -> Callable[[Any], Any]:
@@ -160,11 +150,18 @@ def _axis(shape: Any, axis: int) -> Any:
 
 
 def _field(message: Any, path: str) -> Any:
-    for part in path.split("."):
-        if message is None or not hasattr(message, part):
+    for part in _parts(path):
+        if message is None:
             return _MISSING
-        message = getattr(message, part)
+        message = getattr(message, part, _MISSING)
+        if message is _MISSING:
+            return _MISSING
     return message
+
+
+@lru_cache(maxsize=1024)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
 
 
 def _nn(node: Node, spec: Mapping[str, Any]) -> Any:
@@ -242,12 +239,12 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         if "input" in spec and spec["input"] in node.raw.inputs and not names:
             return "const"
         return _MISSING if not names else ("const" if all(is_const(node.scope, n) for n in names) else "runtime")
-    operand_type = _operand_type(node, spec)
-    if operand_type is None:
+    tensor = _operand_tensor(node, spec)
+    if tensor is None:
         return _MISSING
     if kind == "dtype":
-        return dtype_of(operand_type) or _MISSING
-    shape = shape_of(operand_type)
+        return tensor[0] or _MISSING
+    shape = tensor[1]
     if shape is None:
         return _MISSING
     if kind == "rank":
@@ -271,19 +268,22 @@ def _reduction(node: Node, spec: Mapping[str, Any], shape: list[int]) -> Any:
     return [shape[axis]] if shape[axis] > 0 else _MISSING
 
 
-def _operand_type(node: Node, spec: Mapping[str, Any]) -> Any | None:
+def _operand_tensor(node: Node, spec: Mapping[str, Any]) -> tuple[str | None, tuple[int, ...] | None] | None:
+    """(dtype, static shape) of the operand an extractor names: an output, a named input or the positional one."""
     if "output" in spec:
         index = spec["output"]
-        return node.raw.outputs[index].type if index < len(node.raw.outputs) else None
+        return node.scope.tensor(node.outputs[index]) if index < len(node.outputs) else None
     if "input" in spec:
         names = input_binding_names(node, spec["input"])
         if not names:  # an inline value, or no such input
             arguments = node.raw.inputs[spec["input"]].arguments if spec["input"] in node.raw.inputs else ()
             binding = arguments[0] if arguments else None
-            return binding.value.type if binding is not None and binding.WhichOneof("binding") == "value" else None
+            if binding is None or binding.WhichOneof("binding") != "value":
+                return None
+            return dtype_of(binding.value.type), shape_of(binding.value.type)
     else:
         names = mil_positional_input(node, spec.get("input_index", 0))
-    return node.scope.types.get(names[0]) if names else None
+    return node.scope.tensor(names[0]) if names else None
 
 
 def _coreai(node: Node, spec: Mapping[str, Any]) -> Any:

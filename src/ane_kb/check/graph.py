@@ -58,6 +58,18 @@ class Scope:
     producers: dict[str, str] = field(default_factory=dict)
     shapes: dict[str, tuple[int, ...]] = field(default_factory=dict)
     consumers: dict[str, list[tuple[Node, str]]] = field(default_factory=dict)
+    tensors: dict[str, tuple[str | None, tuple[int, ...] | None]] = field(default_factory=dict)
+
+    def tensor(self, name: str) -> tuple[str | None, tuple[int, ...] | None] | None:
+        """(dtype, static shape or None) of an ML Program value, read from its type once: an op's output type is
+        asked for by the op and by every op that reads it."""
+        found = self.tensors.get(name)
+        if found is None:
+            value_type = self.types.get(name)
+            if value_type is None:
+                return None
+            found = self.tensors[name] = (dtype_of(value_type), shape_of(value_type))
+        return found
 
     def uses(self, name: str) -> list[tuple[Node, str]]:
         """The nodes that read value `name`, each with the input it is bound to (a NeuralNetwork input's index)."""

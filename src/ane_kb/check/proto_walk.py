@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 _REACHES: dict[tuple[str, str, frozenset[str]], bool] = {}
+_FIELDS: dict[tuple[Any, str, frozenset[str]], tuple[bool, bool, bool]] = {}
 
 
 def messages_of_type(message: Any, type_name: str, stop: frozenset[str] = frozenset()) -> Iterator[tuple[str, Any]]:
@@ -24,13 +25,12 @@ def messages_of_type(message: Any, type_name: str, stop: frozenset[str] = frozen
         prefix, current = stack.pop()
         found: list[tuple[str, Any, bool]] = []
         for descriptor, value in current.ListFields():
-            kind, mapped = descriptor.message_type, False
-            if kind is not None and kind.GetOptions().map_entry:
-                kind, mapped = kind.fields_by_name["value"].message_type, True
-            if kind is None:
-                continue
-            inside = _inside(kind, type_name, stop)
-            if not inside and kind.name != type_name:
+            key = (descriptor, type_name, stop)
+            known = _FIELDS.get(key)
+            if known is None:
+                known = _FIELDS[key] = _field(descriptor, type_name, stop)
+            mapped, inside, wanted = known
+            if not wanted:
                 continue
             name = prefix + descriptor.name
             if mapped:
@@ -43,6 +43,17 @@ def messages_of_type(message: Any, type_name: str, stop: frozenset[str] = frozen
             if item.DESCRIPTOR.name == type_name:
                 yield path, item
         stack += [(path + ".", item) for path, item, inside in reversed(found) if inside]
+
+
+def _field(descriptor: Any, type_name: str, stop: frozenset[str]) -> tuple[bool, bool, bool]:
+    """(a map field, its messages can hold the type below them, the walk wants it at all) for a field."""
+    kind, mapped = descriptor.message_type, False
+    if kind is not None and kind.GetOptions().map_entry:
+        kind, mapped = kind.fields_by_name["value"].message_type, True
+    if kind is None:
+        return mapped, False, False
+    inside = _inside(kind, type_name, stop)
+    return mapped, inside, inside or kind.name == type_name
 
 
 def _inside(kind: Any, type_name: str, stop: frozenset[str]) -> bool:

@@ -56,7 +56,7 @@ class Checker:
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
-        self._costly_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
+        self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str]]] = {}
         self._checked = 0
         # With --device and no --os, the target OS range is the device's supported range (contracts §2).
         self._os_ranges = target.device.os if target.device is not None and target.os is None else None
@@ -158,13 +158,15 @@ class Checker:
         """An op's values and the rules they match. Values read from the op itself come first: when no rule can
         match with them (the others unknown), none can once the others are known, since a condition that is
         false with unknowns stays false, and the costly values derived from the graph around it are never read."""
-        needed = self._needed(node, named_only)
         key = (node.format, node.op, named_only)
-        if key not in self._costly_cache:
-            self._costly_cache[key] = extract.costly(self.kb.parameters, node.format, node.op, needed)
-        costly = self._costly_cache[key]
+        stages = self._stages.get(key)
+        if stages is None:
+            needed = self._needed(node, named_only)
+            costly = extract.costly(self.kb.parameters, node.format, node.op, needed)
+            stages = self._stages[key] = (needed - costly, costly)
+        cheap, costly = stages
         vocab = self.kb.parameters
-        params = extract.parameters(node, vocab, props, needed - costly if costly else needed)
+        params = extract.parameters(node, vocab, props, cheap)
         if costly:
             if not self._matches(node, params, named_only):
                 return params, []

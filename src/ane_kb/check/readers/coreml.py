@@ -89,6 +89,9 @@ def _read_package(path: Path) -> LoadedModel:
     return LoadedModel(path, spec, weights if has_weights else None)
 
 
+BLOB_OPS = ("const",)  # with the constexpr_ ops, the only ops whose attributes hold weights
+
+
 def _blob_files(spec: Any) -> set[str]:
     """The file names of every blob an ML Program's constants point at, nested blocks included."""
     names: set[str] = set()
@@ -97,7 +100,7 @@ def _blob_files(spec: Any) -> set[str]:
     blocks = [block for function in spec.mlProgram.functions.values() for block in function.block_specializations.values()]
     while blocks:
         for op in blocks.pop().operations:
-            attributes = op.attributes
+            attributes = op.attributes if op.type in BLOB_OPS or op.type.startswith("constexpr_") else None
             if attributes:  # indexing a protobuf map costs less than iterating its values
                 for key in attributes:
                     value = attributes[key]
