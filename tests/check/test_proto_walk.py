@@ -62,3 +62,25 @@ def test_a_repeated_float_field_is_read_from_its_serialized_bytes() -> None:
     assert packed is not None and array("f", packed.tobytes()).tolist() == list(weights.floatValue)
     assert _packed_floats(weights, len(weights.floatValue) + 1) is None  # a length that disagrees is not trusted
     assert _packed_floats(NeuralNetwork_pb2.WeightParams(float16Value=b"\x00\x3c"), 0) is None
+
+
+def test_ml_program_constants_are_decoded_on_first_use_and_types_read_once(tmp_path: Path) -> None:
+    from ane_kb.check.graph import _Encoded, walk
+    from ane_kb.check.mil_values import decode, dtype_of, shape_of
+    from tests.check.models import mil_conv_pool
+
+    spec = ct.utils.load_spec(str(mil_conv_pool(tmp_path / "m.mlpackage", dilation=2)))
+    nodes = list(walk(spec))
+    scope = nodes[0].scope
+    consts = [n for n in nodes if n.is_const]
+    assert consts and all(type(dict.__getitem__(scope.consts, n.name)) is _Encoded for n in consts)
+    conv = next(n for n in nodes if n.op == "conv")
+    [dilations] = conv.bindings["dilations"]
+    assert scope.consts.get(dilations) == [2, 2] == scope.consts[dilations]  # decoded, then kept decoded
+    assert dict.__getitem__(scope.consts, dilations) == [2, 2]
+    assert {name: value for name, value in scope.consts.items()} == {
+        n.name: decode(n.raw.attributes["val"]) for n in consts}
+    assert scope.consts.get("no such value", "absent") == "absent"
+    out = conv.outputs[0]
+    assert scope.tensor(out) == (dtype_of(scope.types[out]), shape_of(scope.types[out])) == ("fp16", (1, 8, 32, 32))
+    assert scope.tensor(out) is scope.tensor(out) and scope.tensor("no such value") is None
