@@ -102,6 +102,14 @@ def _same(value: Any) -> Any:
     return value
 
 
+def output_typed(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str, names: frozenset[str]) -> bool:
+    """Whether every one of `names` is an ML Program op's output dtype, shape or rank, or a constant: the values
+    then follow from the op's output types alone."""
+    return fmt == "mlprogram" and all(spec["kind"] == "constant" or (spec["kind"] in ("dtype", "shape", "rank")
+                                      and "output" in spec and "axis" not in spec)
+                                      for name, _, spec in _plan(vocab, fmt, op) if name in names)
+
+
 def costly(vocab: Mapping[str, Mapping[str, Any]], fmt: str, op: str, names: frozenset[str]) -> frozenset[str]:
     """Those of `names` derived from the graph around the op (its consumers, producers, neighbours' shapes): the
     others are read from the op itself and cost little."""

@@ -56,7 +56,8 @@ class Checker:
                         for op in ops}
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
-        self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str]]] = {}
+        self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str], bool]] = {}
+        self._typed_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._checked = 0
         # With --device and no --os, the target OS range is the device's supported range (contracts §2).
         self._os_ranges = target.device.os if target.device is not None and target.os is None else None
@@ -163,10 +164,17 @@ class Checker:
         if stages is None:
             needed = self._needed(node, named_only)
             costly = extract.costly(self.kb.parameters, node.format, node.op, needed)
-            stages = self._stages[key] = (needed - costly, costly)
-        cheap, costly = stages
+            typed = extract.output_typed(self.kb.parameters, node.format, node.op, needed - costly)
+            stages = self._stages[key] = (needed - costly, costly, typed)
+        cheap, costly, typed = stages
         vocab = self.kb.parameters
-        params = extract.parameters(node, vocab, props, cheap)
+        if typed:  # the op's own values follow from its output types: ops typed alike share them (constants do)
+            types = (key, *(out.type.SerializeToString() for out in node.raw.outputs))
+            if types not in self._typed_cache:
+                self._typed_cache[types] = extract.parameters(node, vocab, props, cheap)
+            params = self._typed_cache[types]
+        else:
+            params = extract.parameters(node, vocab, props, cheap)
         if costly:
             if not self._matches(node, params, named_only):
                 return params, []
