@@ -78,29 +78,6 @@ def test_counts_on_bit_patterns_match_float64_with_and_without_numpy(dtype: Any,
         assert blob_scan._count_bytes(values.tobytes(), found) == expected
 
 
-def test_a_big_buffer_counted_by_several_threads_gives_the_same_counts(monkeypatch: pytest.MonkeyPatch) -> None:
-    rng = np.random.default_rng(5)
-    with np.errstate(over="ignore"):
-        values = rng.normal(0, 2e4, 50_003).astype(np.float32)
-    values[::89], values[4::997], values[6::1009] = 0, np.inf, 2.0 ** -20
-    values[-1] = 9e5  # the largest value is in the last thread's slice
-    found = patterns("f", *THRESHOLDS[0])
-    expected = _reference(values, *THRESHOLDS[0])
-    slices: list[int] = []
-    original = blob_scan._count_slice
-
-    def counting(np_: Any, part: Any, patterns_: Any) -> Counts:
-        slices.append(part.size)
-        return original(np_, part, patterns_)
-
-    monkeypatch.setattr(blob_scan, "_count_slice", counting)
-    monkeypatch.setattr(blob_scan, "PARALLEL_FROM", 10_000)
-    monkeypatch.setattr(blob_scan, "STEP", 4096)
-    monkeypatch.setattr(blob_scan.os, "cpu_count", lambda: 4)
-    assert blob_scan._count_numpy(np, memoryview(values.tobytes()), found) == expected
-    assert len(slices) == 4 and sum(slices) == values.size and expected.largest == 9e5  # one slice a thread
-
-
 def test_without_numpy_the_counts_come_from_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
     values = np.array([70000.0, -1e6, 1e-9, 3e-5, 0.5, 0.0], np.float32)
     monkeypatch.setitem(sys.modules, "numpy", None)

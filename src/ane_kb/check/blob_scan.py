@@ -19,9 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 WIDTHS = {"e": 2, "f": 4}
-STEP = 1 << 20  # values compared at once by numpy: 2 or 4 MiB
-WORKERS = 4  # threads counting one big buffer at most
-PARALLEL_FROM = 1 << 22  # values a thread gets at least
+STEP = 1 << 20  # values compared at once by numpy: 2 or 4 MiB (fewer calls than 256K values, as fast per byte)
 NUMPY_FROM = 16 << 20  # bytes counted from which numpy is worth importing (0.1 s: the standard library's time for 16 MiB)
 NUMPY_BUFFER = 4 << 20  # a buffer this big means a big model: numpy at once
 _scanned = [0]
@@ -117,25 +115,11 @@ def _from_counts(at_least: Any, found: Patterns) -> Counts:
 
 
 def _count_numpy(np: Any, data: Any, found: Patterns) -> Counts:
-    """numpy's comparisons release the interpreter lock, so a big buffer is split between up to WORKERS threads,
-    each counting its own slice in steps of STEP values with buffers of its own."""
     kind = np.uint16 if found.width == 2 else np.uint32
-    values = np.frombuffer(data, dtype=kind, count=len(data) // found.width)
-    workers = min(WORKERS, os.cpu_count() or 1, max(1, values.size // PARALLEL_FROM))
-    if workers == 1:
-        return _count_slice(np, values, found)
-    from concurrent.futures import ThreadPoolExecutor
-
-    share = -(-values.size // workers)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(lambda at: _count_slice(np, values[at:at + share], found), range(0, values.size, share)))
-    total = Counts()
-    for part in parts:
-        total = total.add(part)
-    return total
+    return _count_values(np, np.frombuffer(data, dtype=kind, count=len(data) // found.width), found)
 
 
-def _count_slice(np: Any, values: Any, found: Patterns) -> Counts:
+def _count_values(np: Any, values: Any, found: Patterns) -> Counts:
     kind = values.dtype.type
     total = Counts()
     magnitudes = np.empty(min(STEP, values.size), dtype=kind)
