@@ -56,12 +56,13 @@ class Context:
 
 
 def walk(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
-    """Every (path, value) pair below `value`, depth first, the value itself included."""
-    yield path, value
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from walk(item, path + (key,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from walk(item, path + (i,))
-
+    """Every (path, value) pair below `value`, depth first, the value itself included. Iterative: nested generators
+    would pass each pair up through every level above it."""
+    stack = [(path, value)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, dict):
+            stack.extend(reversed([(path + (key,), item) for key, item in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([(path + (i,), item) for i, item in enumerate(value)]))

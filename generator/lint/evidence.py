@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 
 NAME = "evidence"
 
 
 def check(ctx: Context) -> Iterator[Problem]:
     for entry in ctx.valid_records():
-        inferred = [(path, value) for path, value in walk(entry.data)
+        inferred = [(path, value) for path, value in ctx.flat(entry)
                     if isinstance(value, dict) and value.get("evidence") == "inferred"]
         for path, value in inferred:
             if not value.get("note"):

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..problems import Problem
-from .context import Context, walk
+from .context import Context
 from .source_hosts import refusal
 
 NAME = "source-kinds"
@@ -18,7 +18,7 @@ def check(ctx: Context) -> Iterator[Problem]:
     if not fixed:
         return
     for entry in ctx.valid_records():
-        for path, value in walk(entry.data):
+        for path, value in ctx.flat(entry):
             if not _is_source(value):
                 continue
             rule = refusal(value["url"], fixed)
