@@ -234,7 +234,8 @@ class Checker:
                     flagged.add(index)
                     if finding.severity == "error" and moves_op_off_ane(match.rule):
                         off_nodes.add(index)
-            findings += families.merge(found + by_user.get(id(node), []), self.lang)
+            if found or by_user:
+                findings += families.merge(found + by_user.get(id(node), []), self.lang)
         findings += self._summary(positive_ops, unknown=False)
         return findings, unknown_ops, flagged, off_nodes
 
@@ -406,7 +407,7 @@ def frozen(params: dict[str, Any]) -> str | None:
     op, so equal values give equal keys."""
     for value in params.values():
         kind = type(value)
-        if kind not in _SCALARS and not (kind is list and all(type(item) in _SCALARS for item in value)):
+        if kind not in _SCALARS and not (kind is list and _SCALARS.issuperset(map(type, value))):
             return None
     return repr(params)
 
