@@ -57,7 +57,7 @@ class Checker:
         self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
         self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str], bool]] = {}
-        self._typed_cache: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._typed_cache: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
         self._checked = 0
         # With --device and no --os, the target OS range is the device's supported range (contracts §2).
         self._os_ranges = target.device.os if target.device is not None and target.os is None else None
@@ -171,21 +171,25 @@ class Checker:
         if typed:  # the op's own values follow from its output types: ops typed alike share them (constants do)
             types = (key, *(out.type.SerializeToString() for out in node.raw.outputs))
             if types not in self._typed_cache:
-                self._typed_cache[types] = extract.parameters(node, vocab, props, cheap)
-            params = self._typed_cache[types]
+                read = extract.parameters(node, vocab, props, cheap)
+                self._typed_cache[types] = (read, frozen(read))
+            params, values = self._typed_cache[types]
         else:
             params = extract.parameters(node, vocab, props, cheap)
-        if costly:
-            if not self._matches(node, params, named_only):
-                return params, []
-            params = extract.in_plan_order(vocab, node.format, node.op,
-                                           {**params, **extract.parameters(node, vocab, props, costly)})
-        return params, self._matches(node, params, named_only)
+            values = frozen(params)
+        hits = self._matches(node, params, named_only, values)
+        if not costly or not hits:
+            return params, hits
+        more = extract.parameters(node, vocab, props, costly)
+        added = frozen(more)  # two keys in a row stay unambiguous: each is a whole dict's repr
+        params = {**params, **more}
+        return params, self._matches(node, params, named_only,
+                                     values + added if values is not None and added is not None else None)
 
-    def _matches(self, node: Node, params: dict[str, Any], named_only: bool = False) -> list[_Hit]:
-        """The rules that match an op. The outcome depends only on the op and its extracted values (the target
-        is fixed per checker), so ops that look alike, as the layers of a language model do, are matched once."""
-        values = frozen(params)
+    def _matches(self, node: Node, params: dict[str, Any], named_only: bool, values: str | None) -> list[_Hit]:
+        """The rules that match an op, `values` being the key of its extracted values (None: not cacheable). The
+        outcome depends only on the op and those values (the target is fixed per checker), so ops that look alike,
+        as the layers of a language model do, are matched once."""
         if values is None:
             return self._match_uncached(node, params, named_only)
         key = (node.format, node.op, named_only, values)
@@ -292,6 +296,8 @@ class Checker:
         level = severity(rule, match.certain, match.persistence)
         used = {leaf["param"] for leaf in leaves(rule.condition)}
         shown = {k: v for k, v in values.items() if k in used}
+        if node is not None:  # an op's values in the vocabulary's order, whatever order they were read in
+            shown = extract.in_plan_order(self.kb.parameters, node.format, node.op, shown)
         message = self._message(rule, match, chips)
         return finding_for(rule, level, message, self.lang, values=shown, unknown=list(match.unknown),
                            layer=node.name if node else None, op=node.op if node else None, path=node.path if node else "",
