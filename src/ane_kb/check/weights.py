@@ -5,8 +5,9 @@ Only the precision scan reads them, and only floats. The blob file holds, for ea
 `ranges` a window of at most 64 MiB at a time, and only the blobs of float constants are read past their header.
 
 A NeuralNetwork model keeps its weights inside the spec (`WeightParams`), so they are in memory with the parsed spec
-already: the scan reads float16 fields in place and copies a repeated float field a million values at a time, but
-the spec itself (up to 2 GiB, protobuf's limit) is read and parsed whole. An ML Program's spec holds only references
+already: the scan reads float16 fields in place and a repeated float field from its serialized bytes (one copy of up
+to 64 MiB; a bigger field is copied a million values at a time), but the spec itself (up to 2 GiB, protobuf's
+limit) is read and parsed whole. An ML Program's spec holds only references
 into weight.bin, so its weights are never in memory at once.
 """
 
