@@ -11,7 +11,6 @@ byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact co
 
 from __future__ import annotations
 
-import os
 import struct
 import sys
 from dataclasses import dataclass
@@ -116,11 +115,7 @@ def _from_counts(at_least: Any, found: Patterns) -> Counts:
 
 def _count_numpy(np: Any, data: Any, found: Patterns) -> Counts:
     kind = np.uint16 if found.width == 2 else np.uint32
-    return _count_values(np, np.frombuffer(data, dtype=kind, count=len(data) // found.width), found)
-
-
-def _count_values(np: Any, values: Any, found: Patterns) -> Counts:
-    kind = values.dtype.type
+    values = np.frombuffer(data, dtype=kind, count=len(data) // found.width)
     total = Counts()
     magnitudes = np.empty(min(STEP, values.size), dtype=kind)
     flags = np.empty(magnitudes.size, dtype=bool)
@@ -145,6 +140,7 @@ def _count_values(np: Any, values: Any, found: Patterns) -> Counts:
             beyond = magnitude[(magnitude >= found.over) & (magnitude < found.infinity)]
             counts.largest = _value(int(beyond.max()), found.code)
         total = total.add(counts)
+    del values
     return total
 
 

@@ -79,14 +79,11 @@ def _reader(fmt: str, spec: Mapping[str, Any]) -> Callable[[Node, ModelProperty]
         value = spec["value"]
         return lambda node, model_property: value
     if fmt == "mlprogram" and kind in ("dtype", "shape", "rank") and "output" in spec and "axis" not in spec:
-        index, part = spec["output"], 0 if kind == "dtype" else 1
+        index = spec["output"]
 
         def output_tensor(node: Node, model_property: ModelProperty) -> Any:
             tensor = node.scope.tensor(node.outputs[index]) if index < len(node.outputs) else None
-            value = tensor[part] if tensor is not None else None
-            if value is None:
-                return _MISSING
-            return value if kind == "dtype" else list(value) if kind == "shape" else len(value)
+            return _MISSING if tensor is None else _of_tensor(tensor, kind)
 
         return output_tensor
     return lambda node, model_property: _extract(node, spec, model_property)
@@ -250,20 +247,26 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
     tensor = _operand_tensor(node, spec)
     if tensor is None:
         return _MISSING
-    if kind == "dtype":
-        return tensor[0] or _MISSING
+    if kind in ("dtype", "shape", "rank"):
+        return _of_tensor(tensor, kind)
     shape = tensor[1]
     if shape is None:
         return _MISSING
-    if kind == "rank":
-        return len(shape)
-    if kind == "shape":
-        return list(shape)
     if kind == "input-shape":
         return list(shape[spec.get("from_axis", 0):])
     if kind == "matmul-reduction":
         return _reduction(node, spec, list(shape))
     return _MISSING
+
+
+def _of_tensor(tensor: tuple[str | None, tuple[int, ...] | None], kind: str) -> Any:
+    """An operand's dtype, static shape or rank from its (dtype, shape), or _MISSING."""
+    dtype, shape = tensor
+    if kind == "dtype":
+        return dtype or _MISSING
+    if shape is None:
+        return _MISSING
+    return list(shape) if kind == "shape" else len(shape)
 
 
 def _reduction(node: Node, spec: Mapping[str, Any], shape: list[int]) -> Any:

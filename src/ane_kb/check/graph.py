@@ -30,6 +30,11 @@ class Consts(dict):  # type: ignore[type-arg]
             dict.__setitem__(self, name, value)
         return value
 
+    def encoded(self, name: str) -> Any | None:
+        """The spec Value of a constant not decoded yet, else None."""
+        value = dict.get(self, name)
+        return value.value if type(value) is _Encoded else None
+
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self else default
 

@@ -54,7 +54,6 @@ class Checker:
         self.ignore = {self._ref(r) for r in ignore}
         self.covered = {(fmt, op) for rule in [*kb.rules, *kb.precision] for fmt, ops in rule.identifiers.items()
                         for op in ops}
-        self._needed_cache: dict[tuple[str, str, bool], frozenset[str]] = {}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
         self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str], bool]] = {}
         self._typed_cache: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
@@ -147,13 +146,12 @@ class Checker:
         return [c.ref for c in self.target.chips] or [None]
 
     def _needed(self, node: Node, named_only: bool = False) -> frozenset[str]:
-        """The parameters any rule that could match this op reads: only those are extracted."""
-        key = (node.format, node.op, named_only)
-        if key not in self._needed_cache:
-            self._needed_cache[key] = frozenset().union(*(
-                collection.parameters_for(node.format, node.op, named_only) if node.op in self.kb.identifiers(node.format)
-                else frozenset() for collection in (self.kb.rules, self.kb.precision)))
-        return self._needed_cache[key]
+        """The parameters any rule that could match this op reads: only those are extracted (asked once per op type,
+        by `_extracted`)."""
+        if node.op not in self.kb.identifiers(node.format):
+            return frozenset()
+        return frozenset().union(*(collection.parameters_for(node.format, node.op, named_only)
+                                   for collection in (self.kb.rules, self.kb.precision)))
 
     def _extracted(self, node: Node, props: ModelProperties, named_only: bool = False) -> tuple[dict[str, Any], list[_Hit]]:
         """An op's values and the rules they match. Values read from the op itself come first: when no rule can

@@ -225,10 +225,7 @@ def mil_constants(const_nodes: list[Node], reader: BlobReader) -> Iterator[Const
 def _may_hold_floats(node: Node) -> bool:
     """A blob (its header says what it holds), or an inline value declared as floats; the strides, paddings and
     names of a big graph are never decoded."""
-    if node.format != "mlprogram":
+    value = node.scope.consts.encoded(node.name)
+    if value is None:  # decoded already (or from a reader that decodes): the value itself is looked at
         return True
-    attributes = node.raw.attributes
-    if "val" not in attributes:
-        return True
-    value = attributes["val"]
     return value.WhichOneof("value") == "blobFileValue" or dtype_of(value.type) in FLOAT_DTYPES
