@@ -241,7 +241,7 @@ def _mil(node: Node, spec: Mapping[str, Any]) -> Any:
         return parts
     if kind == "origin":
         names = input_binding_names(node, spec["input"]) if "input" in spec else mil_positional_input(node, spec.get("input_index", 0))
-        if "input" in spec and spec["input"] in node.raw.inputs and not names:
+        if "input" in spec and not names and spec["input"] in (node.raw.inputs if node.bindings is None else node.bindings):
             return "const"
         return _MISSING if not names else ("const" if all(is_const(node.scope, n) for n in names) else "runtime")
     tensor = _operand_tensor(node, spec)

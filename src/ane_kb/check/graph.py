@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .mil_values import BlobRef, decode, dtype_of, shape_of
+from .mil_values import BlobRef, decode, decode_shared, dtype_of, shape_of, tensor_of
 from .printable import printable
 from .readers import ModelInputError
 from .nn_shapes import EXACT_ARRAY_MAPPING, input_shapes, propagate
@@ -17,23 +17,24 @@ CONST_OPS = ("const",)
 
 
 class Consts(dict):  # type: ignore[type-arg]
-    """Constant values by name. An ML Program constant is kept as its spec Value and decoded on first use: most of
-    a big graph's constants (strides, pad types, weights) are never read, and `name in consts` needs no value."""
+    """Constant values by name. An ML Program constant is kept as its `const` op and its value decoded on first
+    use: most of a big graph's constants (strides, pad types, weights) are never read, and `name in consts` needs
+    no value (a `const` op with no `val` is a constant of unknown value, None)."""
 
-    def put_encoded(self, name: str, value: Any) -> None:
-        dict.__setitem__(self, name, _Encoded(value))
+    def put_op(self, name: str, op: Any) -> None:
+        dict.__setitem__(self, name, _Pending(op))
 
     def __getitem__(self, name: str) -> Any:
         value = dict.__getitem__(self, name)
-        if type(value) is _Encoded:
-            value = decode(value.value)
+        if type(value) is _Pending:
+            attributes = value.op.attributes
+            value = decode_shared(attributes["val"]) if "val" in attributes else None
             dict.__setitem__(self, name, value)
         return value
 
-    def encoded(self, name: str) -> Any | None:
-        """The spec Value of a constant not decoded yet, else None."""
-        value = dict.get(self, name)
-        return value.value if type(value) is _Encoded else None
+    def decoded(self, name: str) -> bool:
+        """Whether a constant's value has been read already (so looking at it costs nothing)."""
+        return type(dict.get(self, name)) is not _Pending
 
     def get(self, name: str, default: Any = None) -> Any:
         return self[name] if name in self else default
@@ -45,11 +46,11 @@ class Consts(dict):  # type: ignore[type-arg]
         return [(name, self[name]) for name in self]
 
 
-class _Encoded:
-    __slots__ = ("value",)
+class _Pending:
+    __slots__ = ("op",)
 
-    def __init__(self, value: Any) -> None:
-        self.value = value
+    def __init__(self, op: Any) -> None:
+        self.op = op
 
 
 @dataclass
@@ -73,7 +74,7 @@ class Scope:
             value_type = self.types.get(name)
             if value_type is None:
                 return None
-            found = self.tensors[name] = (dtype_of(value_type), shape_of(value_type))
+            found = self.tensors[name] = tensor_of(value_type)
         return found
 
     def uses(self, name: str) -> list[tuple[Node, str]]:
@@ -94,6 +95,7 @@ class Node:
     is_const: bool = False
     source: str | None = None
     bindings: dict[str, list[str]] | None = None  # ML Program: each input's named operands, read once by the walk
+    inline: tuple[str, ...] = ()  # ML Program: the inputs that bind an inline value (not in `bindings`)
     weights: list[tuple[str, Any]] | None = None  # NeuralNetwork: the layer's weight fields, found on first use
 
 
@@ -180,25 +182,22 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
 def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
     for named in getattr(block, "inputs", ()):
         scope.types[named.name] = named.type
-    types, producers, consumers, consts = scope.types, scope.producers, scope.consumers, scope.consts
+    types, producers, consumers = scope.types, scope.producers, scope.consumers
     for op in block.operations:
         op_type = op.type
+        if op_type in CONST_OPS:
+            yield _const_node(op, op_type, scope, path)
+            continue
         outputs: list[str] = []
         for out in op.outputs:
             out_name = out.name
             outputs.append(out_name)
             types[out_name] = out.type
             producers[out_name] = op_type
-        if op_type in CONST_OPS:
-            attributes = op.attributes
-            if outputs and "val" in attributes:
-                consts.put_encoded(outputs[0], attributes["val"])
-            yield Node("mlprogram", op_type, outputs[0] if outputs else op_type, path, op, scope, [], outputs, is_const=True)
-            continue
-        bindings = _bindings(op.inputs)
+        bindings, inline = _bindings(op.inputs)
         inputs = [bound for names in bindings.values() for bound in names]
         name = outputs[0] if outputs else op_type
-        node = Node("mlprogram", op_type, name, path, op, scope, inputs, outputs, bindings=bindings)
+        node = Node("mlprogram", op_type, name, path, op, scope, inputs, outputs, bindings=bindings, inline=inline)
         for input_name, names in bindings.items():
             for bound in names:
                 consumers.setdefault(bound, []).append((node, input_name))
@@ -208,18 +207,42 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
                 yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
 
 
-def _bindings(inputs: Any) -> dict[str, list[str]]:
-    """Each input's named operands (a binding to an inline value has no name). Most inputs bind one operand, read
-    by index: iterating protobuf containers costs more than indexing them."""
-    bindings = {}
+def _const_node(op: Any, op_type: str, scope: Scope, path: str) -> Node:
+    """A constant, its value left in the op until something reads it (`Consts`)."""
+    outs = op.outputs
+    if len(outs) == 1:  # the usual case: indexing a protobuf container costs less than iterating it
+        out = outs[0]
+        names = [out.name]
+        scope.types[names[0]] = out.type
+    else:
+        names = [out.name for out in outs]
+        for out in outs:
+            scope.types[out.name] = out.type
+    for name in names:
+        scope.producers[name] = op_type
+    if not names:
+        return Node("mlprogram", op_type, op_type, path, op, scope, [], [], is_const=True)
+    scope.consts.put_op(names[0], op)
+    return Node("mlprogram", op_type, names[0], path, op, scope, [], names, is_const=True)
+
+
+def _bindings(inputs: Any) -> tuple[dict[str, list[str]], tuple[str, ...]]:
+    """Each input's named operands, and the inputs that bind an inline value too (a binding to an inline value
+    has no name). Most inputs bind one operand, read by index: iterating protobuf containers costs more than
+    indexing them."""
+    bindings, inline = {}, ()
     for input_name in inputs:
         arguments = inputs[input_name].arguments
         if len(arguments) == 1:
             bound = arguments[0].name
             bindings[input_name] = [bound] if bound else []
+            if not bound:
+                inline += (input_name,)
         else:
-            bindings[input_name] = [b.name for b in arguments if b.name]
-    return bindings
+            bound_names = bindings[input_name] = [b.name for b in arguments if b.name]
+            if len(bound_names) < len(arguments):
+                inline += (input_name,)
+    return bindings, inline
 
 
 def release(nodes: list[Node]) -> None:
@@ -235,6 +258,15 @@ def operand_type(scope: Scope, name: str) -> Any | None:
 
 def operand_value(scope: Scope, node: Node, input_name: str) -> tuple[bool, Any]:
     """(found, value) of a MIL op input: a constant's value, or (True, None) for a runtime operand."""
+    if node.bindings is not None and input_name not in node.inline:  # named operands only: no need of the op
+        names = node.bindings.get(input_name)
+        if names is None:
+            return False, None
+        consts = scope.consts
+        if not all(name in consts for name in names):
+            return True, None
+        values = [consts[name] for name in names]
+        return True, values[0] if len(values) == 1 else values
     if input_name not in node.raw.inputs:
         return False, None
     values = []

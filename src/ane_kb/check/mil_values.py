@@ -50,6 +50,20 @@ _DIMS_KEPT = 4096
 _UNSEEN = object()
 
 
+def tensor_of(value_type: Any) -> tuple[str | None, tuple[int, ...] | None]:
+    """(dtype, static shape) of a type, read once per distinct type."""
+    key = value_type.SerializeToString()
+    found = _TENSORS.get(key)
+    if found is None:
+        if len(_TENSORS) >= _DIMS_KEPT:
+            _TENSORS.clear()
+        found = _TENSORS[key] = (dtype_of(value_type), shape_of(value_type))
+    return found
+
+
+_TENSORS: dict[bytes, tuple[str | None, tuple[int, ...] | None]] = {}
+
+
 def shape_of(value_type: Any) -> tuple[int, ...] | None:
     """The static shape, or None when any dimension is unknown or symbolic."""
     dims = dims_of(value_type)
@@ -77,6 +91,24 @@ def decode(value: Any) -> Any:
     if which == "tuple":
         return [decode(v) for v in immediate.tuple.values]
     return None
+
+
+def decode_shared(value: Any) -> Any:
+    """`decode`, once per distinct small value: a big graph repeats the same strides, paddings and flags
+    thousands of times. Callers must not change what they get."""
+    key = value.SerializeToString()
+    if len(key) > _SHARED_BYTES:
+        return decode(value)
+    found = _VALUES.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        if len(_VALUES) >= _DIMS_KEPT:
+            _VALUES.clear()
+        found = _VALUES[key] = decode(value)
+    return found
+
+
+_VALUES: dict[bytes, Any] = {}
+_SHARED_BYTES = 256
 
 
 def _tensor(tensor: Any, value_type: Any) -> Any:

@@ -167,7 +167,7 @@ class Checker:
         cheap, costly, typed = stages
         vocab = self.kb.parameters
         if typed:  # the op's own values follow from its output types: ops typed alike share them (constants do)
-            types = (key, *(out.type.SerializeToString() for out in node.raw.outputs))
+            types = (key, *map(node.scope.tensor, node.outputs))
             if types not in self._typed_cache:
                 read = extract.parameters(node, vocab, props, cheap)
                 self._typed_cache[types] = (read, frozen(read))

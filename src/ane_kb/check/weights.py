@@ -223,9 +223,9 @@ def mil_constants(const_nodes: list[Node], reader: BlobReader) -> Iterator[Const
 
 
 def _may_hold_floats(node: Node) -> bool:
-    """A blob (its header says what it holds), or an inline value declared as floats; the strides, paddings and
-    names of a big graph are never decoded."""
-    value = node.scope.consts.encoded(node.name)
-    if value is None:  # decoded already (or from a reader that decodes): the value itself is looked at
+    """A constant declared as floats, or one whose value is read already (then the value itself is looked at):
+    the strides, paddings and names of a big graph are never decoded."""
+    if node.scope.consts.decoded(node.name):
         return True
-    return value.WhichOneof("value") == "blobFileValue" or dtype_of(value.type) in FLOAT_DTYPES
+    tensor = node.scope.tensor(node.name)
+    return tensor is None or tensor[0] in FLOAT_DTYPES

@@ -186,10 +186,12 @@ def is_compiled(path: Path) -> bool:
 
 def read_model(path: Path) -> LoadedModel:
     """The model at `path`, read by the reader for its format."""
-    from . import aimodel, coreml, mlmodelc
+    from . import aimodel, coreml
 
     if aimodel.claims(path):
         return aimodel.read(path)
     if path.exists() and is_compiled(path):
+        from . import mlmodelc  # with its MIL text parser: only for compiled models
+
         return mlmodelc.read(path)
     return coreml.read(path)

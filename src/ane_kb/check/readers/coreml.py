@@ -100,12 +100,20 @@ def _blob_files(spec: Any) -> set[str]:
     blocks = [block for function in spec.mlProgram.functions.values() for block in function.block_specializations.values()]
     while blocks:
         for op in blocks.pop().operations:
-            attributes = op.attributes if op.type in BLOB_OPS or op.type.startswith("constexpr_") else None
-            if attributes:  # indexing a protobuf map costs less than iterating its values
-                for key in attributes:
-                    value = attributes[key]
-                    if value.WhichOneof("value") == "blobFileValue":
-                        names.add(value.blobFileValue.fileName)
-            if op.blocks:
+            op_type = op.type
+            if op_type in BLOB_OPS:  # a constant's value is its `val`
+                attributes = op.attributes
+                if "val" in attributes:
+                    _add_blob(names, attributes["val"])
+            elif op_type.startswith("constexpr_"):
+                attributes = op.attributes
+                for key in attributes:  # indexing a protobuf map costs less than iterating its values
+                    _add_blob(names, attributes[key])
+            elif op.blocks:
                 blocks.extend(op.blocks)
     return names
+
+
+def _add_blob(names: set[str], value: Any) -> None:
+    if value.WhichOneof("value") == "blobFileValue":
+        names.add(value.blobFileValue.fileName)
