@@ -56,7 +56,7 @@ class Checker:
                         for op in ops}
         self._match_cache: dict[tuple[str, str, bool, str], list[_Hit]] = {}
         self._stages: dict[tuple[str, str, bool], tuple[frozenset[str], frozenset[str], bool]] = {}
-        self._typed_cache: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
+        self._typed_cache: dict[tuple[Any, ...], tuple[dict[str, Any], str | None, list[_Hit]]] = {}
         self._checked = 0
         # With --device and no --os, the target OS range is the device's supported range (contracts §2).
         self._os_ranges = target.device.os if target.device is not None and target.os is None else None
@@ -168,14 +168,16 @@ class Checker:
         vocab = self.kb.parameters
         if typed:  # the op's own values follow from its output types: ops typed alike share them (constants do)
             types = (key, *map(node.scope.tensor, node.outputs))
-            if types not in self._typed_cache:
+            shared = self._typed_cache.get(types)
+            if shared is None:
                 read = extract.parameters(node, vocab, props, cheap)
-                self._typed_cache[types] = (read, frozen(read))
-            params, values = self._typed_cache[types]
+                key_of_read = frozen(read)
+                shared = self._typed_cache[types] = (read, key_of_read, self._matches(node, read, named_only, key_of_read))
+            params, values, hits = shared
         else:
             params = extract.parameters(node, vocab, props, cheap)
             values = frozen(params)
-        hits = self._matches(node, params, named_only, values)
+            hits = self._matches(node, params, named_only, values)
         if not costly or not hits:
             return params, hits
         more = extract.parameters(node, vocab, props, costly)
