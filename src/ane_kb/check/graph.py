@@ -230,7 +230,8 @@ def _bindings(inputs: Any) -> tuple[dict[str, list[str]], tuple[str, ...]]:
     """Each input's named operands, and the inputs that bind an inline value too (a binding to an inline value
     has no name). Most inputs bind one operand, read by index: iterating protobuf containers costs more than
     indexing them."""
-    bindings, inline = {}, ()
+    bindings: dict[str, list[str]] = {}
+    inline: tuple[str, ...] = ()
     for input_name in inputs:
         arguments = inputs[input_name].arguments
         if len(arguments) == 1:

@@ -61,7 +61,8 @@ def _plan(descriptor: Any, type_name: str, stop: frozenset[str]) -> tuple[tuple[
     key = (descriptor, type_name, stop)
     plan = _PLANS.get(key)
     if plan is None:
-        fields, oneofs = [], {}
+        fields: list[tuple[int, str, int, bool]] = []
+        oneofs: dict[str, dict[str, tuple[int, str, bool]]] = {}
         for field in descriptor.fields:
             mapped, inside, wanted = _field(field, type_name, stop)
             if not wanted:
