@@ -182,18 +182,13 @@ def _walk_mil(spec: Any, path: str) -> Iterator[Node]:
 def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
     for named in getattr(block, "inputs", ()):
         scope.types[named.name] = named.type
-    types, producers, consumers = scope.types, scope.producers, scope.consumers
+    consumers = scope.consumers
     for op in block.operations:
         op_type = op.type
+        outputs = _outputs(op, op_type, scope)
         if op_type in CONST_OPS:
-            yield _const_node(op, op_type, scope, path)
+            yield _const_node(op, op_type, outputs, scope, path)
             continue
-        outputs: list[str] = []
-        for out in op.outputs:
-            out_name = out.name
-            outputs.append(out_name)
-            types[out_name] = out.type
-            producers[out_name] = op_type
         bindings, inline = _bindings(op.inputs)
         inputs = [bound for names in bindings.values() for bound in names]
         name = outputs[0] if outputs else op_type
@@ -207,23 +202,25 @@ def _walk_block(block: Any, scope: Scope, path: str) -> Iterator[Node]:
                 yield from _walk_block(nested, scope, _join(path, f"{name}/block{i}"))
 
 
-def _const_node(op: Any, op_type: str, scope: Scope, path: str) -> Node:
-    """A constant, its value left in the op until something reads it (`Consts`)."""
+def _outputs(op: Any, op_type: str, scope: Scope) -> list[str]:
+    """The names of an op's outputs, each with its type and producer recorded. Most ops have one output, read by
+    index: iterating a protobuf container costs more than indexing it."""
     outs = op.outputs
-    if len(outs) == 1:  # the usual case: indexing a protobuf container costs less than iterating it
-        out = outs[0]
-        names = [out.name]
-        scope.types[names[0]] = out.type
-    else:
-        names = [out.name for out in outs]
-        for out in outs:
-            scope.types[out.name] = out.type
-    for name in names:
+    names = []
+    for out in (outs[0],) if len(outs) == 1 else outs:
+        name = out.name
+        names.append(name)
+        scope.types[name] = out.type
         scope.producers[name] = op_type
-    if not names:
+    return names
+
+
+def _const_node(op: Any, op_type: str, outputs: list[str], scope: Scope, path: str) -> Node:
+    """A constant, its value left in the op until something reads it (`Consts`)."""
+    if not outputs:
         return Node("mlprogram", op_type, op_type, path, op, scope, [], [], is_const=True)
-    scope.consts.put_op(names[0], op)
-    return Node("mlprogram", op_type, names[0], path, op, scope, [], names, is_const=True)
+    scope.consts.put_op(outputs[0], op)
+    return Node("mlprogram", op_type, outputs[0], path, op, scope, [], outputs, is_const=True)
 
 
 def _bindings(inputs: Any) -> tuple[dict[str, list[str]], tuple[str, ...]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 DTYPES = {1: "bool", 2: "string", 10: "fp16", 11: "fp32", 12: "fp64", 13: "bf16", 21: "int8", 22: "int16",
@@ -35,33 +36,34 @@ def dims_of(value_type: Any) -> tuple[int | None, ...] | None:
     """The shape with None for each unknown or symbolic dimension, or None when the rank is unknown too."""
     if value_type.WhichOneof("type") != "tensorType":
         return None
-    key = value_type.SerializeToString()  # a model has few distinct types: each is read once
-    dims = _DIMS.get(key, _UNSEEN)
-    if dims is _UNSEEN:
-        if len(_DIMS) >= _DIMS_KEPT:
-            _DIMS.clear()
-        dims = _DIMS[key] = tuple(dim.constant.size if dim.WhichOneof("dimension") == "constant" else None
-                                  for dim in value_type.tensorType.dimensions)
-    return dims  # type: ignore[return-value]
+    return _once(_DIMS, value_type.SerializeToString(), lambda: tuple(  # type: ignore[no-any-return]
+        dim.constant.size if dim.WhichOneof("dimension") == "constant" else None
+        for dim in value_type.tensorType.dimensions))
+
+
+def _once(cache: dict[bytes, Any], key: bytes, make: Callable[[], Any]) -> Any:
+    """`make()`, once per serialized key: a model has few distinct types and small values, repeated thousands of
+    times. The cache is emptied when it holds _KEPT entries, so a model of many distinct ones cannot grow it."""
+    found = cache.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        if len(cache) >= _KEPT:
+            cache.clear()
+        found = cache[key] = make()
+    return found
 
 
 _DIMS: dict[bytes, tuple[int | None, ...]] = {}
-_DIMS_KEPT = 4096
+_TENSORS: dict[bytes, tuple[str | None, tuple[int, ...] | None]] = {}
+_VALUES: dict[bytes, Any] = {}
+_KEPT = 4096
+_SHARED_BYTES = 256
 _UNSEEN = object()
 
 
 def tensor_of(value_type: Any) -> tuple[str | None, tuple[int, ...] | None]:
     """(dtype, static shape) of a type, read once per distinct type."""
-    key = value_type.SerializeToString()
-    found = _TENSORS.get(key)
-    if found is None:
-        if len(_TENSORS) >= _DIMS_KEPT:
-            _TENSORS.clear()
-        found = _TENSORS[key] = (dtype_of(value_type), shape_of(value_type))
-    return found
-
-
-_TENSORS: dict[bytes, tuple[str | None, tuple[int, ...] | None]] = {}
+    return _once(_TENSORS, value_type.SerializeToString(),  # type: ignore[no-any-return]
+                 lambda: (dtype_of(value_type), shape_of(value_type)))
 
 
 def shape_of(value_type: Any) -> tuple[int, ...] | None:
@@ -97,18 +99,7 @@ def decode_shared(value: Any) -> Any:
     """`decode`, once per distinct small value: a big graph repeats the same strides, paddings and flags
     thousands of times. Callers must not change what they get."""
     key = value.SerializeToString()
-    if len(key) > _SHARED_BYTES:
-        return decode(value)
-    found = _VALUES.get(key, _UNSEEN)
-    if found is _UNSEEN:
-        if len(_VALUES) >= _DIMS_KEPT:
-            _VALUES.clear()
-        found = _VALUES[key] = decode(value)
-    return found
-
-
-_VALUES: dict[bytes, Any] = {}
-_SHARED_BYTES = 256
+    return decode(value) if len(key) > _SHARED_BYTES else _once(_VALUES, key, lambda: decode(value))
 
 
 def _tensor(tensor: Any, value_type: Any) -> Any:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .graph import Node
-from .mil_values import BlobRef, dtype_of
+from .mil_values import BlobRef
 from .proto_walk import messages_of_type
 from .ranges import WINDOW, Ranges, open_file
 from .weight_use import user_of
