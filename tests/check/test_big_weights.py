@@ -78,6 +78,37 @@ def test_counts_on_bit_patterns_match_float64_with_and_without_numpy(dtype: Any,
         assert blob_scan._count_bytes(values.tobytes(), found) == expected
 
 
+def test_a_big_buffer_counted_on_several_threads_gives_the_counts_of_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(5)
+    values = rng.normal(0, 1e-4, 50_003).astype(np.float16)
+    values[::101], values[1::997], values[2::1009], values[3::89] = 0, np.inf, np.nan, 6e-8
+    found = patterns("e", 1000.0, 1e-3, 1e-6)
+    one = blob_scan._count_numpy(np, memoryview(values.tobytes()), found)
+    assert one == _reference(values.astype(np.float16), 1000.0, 1e-3, 1e-6)
+    monkeypatch.setattr(blob_scan, "STEP", 4096)
+    monkeypatch.setattr(blob_scan, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(blob_scan, "_threads", lambda: 3)  # parts of whole steps, the last one shorter
+    parts = blob_scan._split(values.size, 3)
+    assert len(parts) == 3 and parts[0].start == 0 and parts[-1].stop == values.size
+    assert all(a.stop == b.start and (a.stop - a.start) % 4096 == 0 for a, b in zip(parts, parts[1:]))
+    called = []
+    original = blob_scan._in_threads
+    monkeypatch.setattr(blob_scan, "_in_threads", lambda jobs: called.append(len(jobs)) or original(jobs))
+    assert blob_scan._count_numpy(np, memoryview(values.tobytes()), found) == one
+    assert called == [3]
+
+
+def test_a_failure_on_a_counting_thread_is_raised_in_the_caller() -> None:
+    def broken() -> Counts:
+        raise MemoryError("no room")
+
+    with pytest.raises(MemoryError, match="no room"):
+        blob_scan._in_threads([lambda: Counts(nonzero=1), broken])
+    assert blob_scan._in_threads([lambda: Counts(nonzero=1), lambda: Counts(nonzero=2, largest=3.0)]) == \
+        Counts(nonzero=3, largest=3.0)
+    assert blob_scan._split(100, 1) == [slice(0, 100)]  # one core, or a small buffer: no threads
+
+
 def test_without_numpy_the_counts_come_from_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
     values = np.array([70000.0, -1e6, 1e-9, 3e-5, 0.5, 0.0], np.float32)
     monkeypatch.setitem(sys.modules, "numpy", None)

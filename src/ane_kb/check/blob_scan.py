@@ -3,7 +3,8 @@
 The counts are taken on the values' bit patterns, never on Python floats: with the sign bit cleared, the patterns of
 non-negative floats sort as the values do, so "magnitude at least t" is "pattern at least P(t)", where P(t) is found
 once per threshold by a binary search. numpy, where present (the command line: coremltools brings it), compares
-whole arrays of patterns in cache-sized steps. Without numpy (the browser page's Python has none) the same counts
+whole arrays of patterns in cache-sized steps, a big buffer split among threads (one a core, at most four: numpy
+lets go of the interpreter lock while it compares). Without numpy (the browser page's Python has none) the same counts
 come from the standard library: the top byte of each value, taken with a strided slice and classified with
 `bytes.translate`, decides almost every value; the few whose top byte equals a threshold's are settled by the next
 byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact counts.
@@ -11,6 +12,7 @@ byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact co
 
 from __future__ import annotations
 
+import os
 import struct
 import sys
 from dataclasses import dataclass
@@ -21,6 +23,8 @@ WIDTHS = {"e": 2, "f": 4}
 STEP = 1 << 20  # values compared at once by numpy: 2 or 4 MiB (fewer calls than 256K values, as fast per byte)
 NUMPY_FROM = 16 << 20  # bytes counted from which numpy is worth importing (0.1 s: the standard library's time for 16 MiB)
 NUMPY_BUFFER = 4 << 20  # a buffer this big means a big model: numpy at once
+PARALLEL_FROM = 8 << 20  # values from which a buffer is split among threads (numpy releases the GIL as it counts)
+MOST_THREADS = 4
 _scanned = [0]
 
 
@@ -116,6 +120,61 @@ def _from_counts(at_least: Any, found: Patterns) -> Counts:
 def _count_numpy(np: Any, data: Any, found: Patterns) -> Counts:
     kind = np.uint16 if found.width == 2 else np.uint32
     values = np.frombuffer(data, dtype=kind, count=len(data) // found.width)
+    parts = _split(values.size, _threads())
+    if len(parts) == 1:
+        total = _count_values(np, values, found)
+    else:
+        total = _in_threads([lambda part=part: _count_values(np, values[part], found) for part in parts])
+    del values
+    return total
+
+
+def _threads() -> int:
+    """The threads a big buffer is counted on: the cores this process may run on, at most MOST_THREADS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MOST_THREADS))
+
+
+def _split(size: int, threads: int) -> list[slice]:
+    """Contiguous parts of `size` values, whole steps each, one a thread; one part below PARALLEL_FROM values."""
+    if threads < 2 or size < PARALLEL_FROM:
+        return [slice(0, size)]
+    share = -(-size // threads // STEP) * STEP
+    return [slice(at, min(at + share, size)) for at in range(0, size, share)]
+
+
+def _in_threads(jobs: list[Any]) -> Counts:
+    """The counts of every job, each run on its own thread; a failure in one is raised here."""
+    import threading
+
+    results: list[Any] = [None] * len(jobs)
+
+    def run(index: int) -> None:
+        try:
+            results[index] = jobs[index]()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(1, len(jobs))]
+    for thread in threads:
+        thread.start()
+    run(0)
+    for thread in threads:
+        thread.join()
+    total = Counts()
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+        total = total.add(result)
+    return total
+
+
+def _count_values(np: Any, values: Any, found: Patterns) -> Counts:
+    """The counts over an array of patterns, STEP values at a time in buffers of its own."""
+    kind = values.dtype.type
     total = Counts()
     magnitudes = np.empty(min(STEP, values.size), dtype=kind)
     flags = np.empty(magnitudes.size, dtype=bool)
@@ -140,7 +199,6 @@ def _count_numpy(np: Any, data: Any, found: Patterns) -> Counts:
             beyond = magnitude[(magnitude >= found.over) & (magnitude < found.infinity)]
             counts.largest = _value(int(beyond.max()), found.code)
         total = total.add(counts)
-    del values
     return total
 
 
