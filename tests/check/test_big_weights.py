@@ -109,6 +109,17 @@ def test_a_failure_on_a_counting_thread_is_raised_in_the_caller() -> None:
     assert blob_scan._split(100, 1) == [slice(0, 100)]  # one core, or a small buffer: no threads
 
 
+def test_where_no_thread_can_start_every_job_runs_on_the_calling_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    def refuse(self: Any) -> None:
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    jobs = [lambda n=n: Counts(nonzero=n) for n in (1, 2, 4)]
+    assert blob_scan._in_threads(jobs) == Counts(nonzero=7)
+
+
 def test_without_numpy_the_counts_come_from_the_standard_library(monkeypatch: pytest.MonkeyPatch) -> None:
     values = np.array([70000.0, -1e6, 1e-9, 3e-5, 0.5, 0.0], np.float32)
     monkeypatch.setitem(sys.modules, "numpy", None)

@@ -158,9 +158,15 @@ def _in_threads(jobs: list[Any]) -> Counts:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread below
             results[index] = exc
 
-    threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(1, len(jobs))]
-    for thread in threads:
-        thread.start()
+    threads = []
+    for index in range(1, len(jobs)):
+        thread = threading.Thread(target=run, args=(index,), daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no threads here (a WebAssembly build): the job runs on this one
+            run(index)
+            continue
+        threads.append(thread)
     run(0)
     for thread in threads:
         thread.join()

@@ -93,8 +93,8 @@ class FileRanges:
             return None
         base = at - at % PAGE
         try:
-            # Pages are mapped as they are first read: by the threads that count them, in parallel (MAP_POPULATE,
-            # mapping the whole window up front on one thread, measured slower on one thread as on two).
+            # Pages are mapped as they are first read, by the threads that count them, in parallel. MAP_POPULATE,
+            # which maps a whole window up front on this thread, measured slower with one counting thread and with two.
             whole = mmap.mmap(self.handle.fileno(), size + at - base, offset=base, access=mmap.ACCESS_READ)
         except (OSError, ValueError, OverflowError):
             return None
