@@ -303,7 +303,9 @@ def mil_layer_norm(params: dict[str, Any], path: Path) -> Path | None:
     shape = (1, 4, 8, 8)[:rank] if rank <= 4 else None
     if shape is None:
         return None
-    return _program([mb.TensorSpec(shape=shape)], lambda x: mb.layer_norm(x=x, axes=[-1], name="target"), params, path)
+    epsilon = np.float32(params.get("epsilon", 1e-5))
+    return _program([mb.TensorSpec(shape=shape)], lambda x: mb.layer_norm(x=x, axes=[-1], epsilon=epsilon, name="target"),
+                    params, path)
 
 
 def mil_pad(params: dict[str, Any], path: Path) -> Path | None:

@@ -166,6 +166,23 @@ def mil_with_weights(path: Path, values: list[float], precision: Any = None, cha
     return path
 
 
+def layer_norm(path: Path, epsilon: float, fmt: str) -> Path:
+    """One layer norm over the last axis with `epsilon`: an ML Program converted as usual (float16), or a
+    NeuralNetwork (float32). `path` gets the format's suffix."""
+    if fmt == "neuralnetwork":
+        path = path.with_suffix(".mlmodel")
+        b = nn_builder((4, 8, 8))
+        b.add_layer_normalization("norm", "x", "y", normalized_shape=[8], gamma=np.ones(8), beta=np.zeros(8),
+                                  eps=epsilon)
+        return save_nn(b, path)
+
+    @mb.program(input_specs=[mb.TensorSpec(shape=(1, 4, 8))], opset_version=ct.target.iOS16)
+    def prog(x: Any) -> Any:
+        return mb.layer_norm(x=x, axes=[-1], epsilon=np.float32(epsilon), name="norm")
+
+    return _save_precision(prog, path.with_suffix(".mlpackage"), ct.precision.FLOAT16)
+
+
 def nn_flexible(path: Path, kind: str) -> Path:
     from coremltools.models.neural_network import flexible_shape_utils
 

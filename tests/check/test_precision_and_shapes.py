@@ -52,6 +52,20 @@ def test_clean_weights_give_no_precision_findings(tmp_path: Path) -> None:
     assert not _findings(report, "precision/fp16-overflow") and not _findings(report, "precision/fp16-underflow-to-zero")
 
 
+@pytest.mark.parametrize("fmt", ["mlprogram", "neuralnetwork"])
+def test_a_layer_norm_epsilon_below_apples_is_flagged_as_stored(tmp_path: Path, fmt: str) -> None:
+    """coremltools' float16 pass stores 1e-12 as 2^-24 (not 0): the rule reads the stored value."""
+    rule = "precision/layer-norm-epsilon-fp16"
+    report, _ = check_json(str(models.layer_norm(tmp_path / "bert", 1e-12, fmt)))
+    [finding] = _findings(report, rule)
+    stored = finding["values"]["epsilon"]
+    assert finding["severity"] == "warning" and finding["op"] in ("layer_norm", "layerNormalization")
+    assert stored == (2.0 ** -24 if fmt == "mlprogram" else pytest.approx(1e-12))
+    for epsilon in (1e-5, 1e-7):  # the PyTorch default and Apple's choice
+        report, _ = check_json(str(models.layer_norm(tmp_path / f"ok{epsilon}", epsilon, fmt)))
+        assert not _findings(report, rule)
+
+
 def test_missing_weight_file_is_a_warning_only_for_the_scan(tmp_path: Path) -> None:
     model = models.mil_with_weights(tmp_path / "m.mlpackage", [70000.0])
     (model / "Data" / "com.apple.CoreML" / "weights" / "weight.bin").unlink()
