@@ -5,6 +5,7 @@ range sources the browser page uses, in CPython."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from ane_kb import default
+from ane_kb import cli, default
 from ane_kb.check import blob_scan, ranges, resolve_target
 from ane_kb.check.blob_scan import Counts, patterns
 from ane_kb.check.runner import Checker
@@ -63,11 +64,15 @@ THRESHOLDS = [(65504.0, 2.0 ** -14, 2.0 ** -25), (1000.0, 1e-3, 1e-6), (65504.0,
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32])
 @pytest.mark.parametrize("scale", [0.02, 1e-5, 3e4, 1e-30, 7e4])
-def test_counts_on_bit_patterns_match_float64_with_and_without_numpy(dtype: Any, scale: float) -> None:
+@pytest.mark.parametrize("specials", [True, False], ids=["zeros-and-nonfinite", "none"])
+def test_counts_on_bit_patterns_match_float64_with_and_without_numpy(dtype: Any, scale: float, specials: bool) -> None:
     rng = np.random.default_rng(int(scale * 1000) % 97)
     with np.errstate(over="ignore"):
         values = rng.normal(0, scale, 20_011).astype(dtype)
-    values[::97], values[3::1001], values[5::1003], values[7::555] = 0, np.inf, np.nan, -0.0
+    if specials:
+        values[::97], values[3::1001], values[5::1003], values[7::555] = 0, np.inf, np.nan, -0.0
+    else:  # no zero and nothing non-finite: the smallest and largest magnitudes settle the thresholds they bound
+        values[(values == 0) | ~np.isfinite(values)] = min(scale, 1e4)
     if dtype == np.float32:  # values at and next to the thresholds' own patterns
         values[9::777], values[11::779], values[13::781], values[15::783] = 65504.5, 65280.5, 2.0 ** -14, 2.0 ** -25
     code = "e" if dtype == np.float16 else "f"
@@ -96,6 +101,17 @@ def test_a_big_buffer_counted_on_several_threads_gives_the_counts_of_one(monkeyp
     monkeypatch.setattr(blob_scan, "_in_threads", lambda jobs: called.append(len(jobs)) or original(jobs))
     assert blob_scan._count_numpy(np, memoryview(values.tobytes()), found) == one
     assert called == [3]
+
+
+def test_the_command_line_check_gives_openblas_one_thread_unless_the_user_chose(
+        built: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    assert cli.main(["check", str(built["mil_clean"]), "--format", "json"]) == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"  # set before numpy loads, here or in a model's child process
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
+    assert cli.main(["check", str(built["mil_clean"]), "--format", "json"]) == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "3"
+    capsys.readouterr()
 
 
 def test_a_failure_on_a_counting_thread_is_raised_in_the_caller() -> None:

@@ -4,7 +4,8 @@ The counts are taken on the values' bit patterns, never on Python floats: with t
 non-negative floats sort as the values do, so "magnitude at least t" is "pattern at least P(t)", where P(t) is found
 once per threshold by a binary search. numpy, where present (the command line: coremltools brings it), compares
 whole arrays of patterns in cache-sized steps, a big buffer split among threads (one a core, at most four: numpy
-lets go of the interpreter lock while it compares). Without numpy (the browser page's Python has none) the same counts
+lets go of the interpreter lock while it compares); a step's smallest and largest magnitudes settle every threshold
+outside them, so most steps of real weights need no count at all. Without numpy (the browser page's Python has none) the same counts
 come from the standard library: the top byte of each value, taken with a strided slice and classified with
 `bytes.translate`, decides almost every value; the few whose top byte equals a threshold's are settled by the next
 byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact counts.
@@ -192,11 +193,14 @@ def _count_values(np: Any, values: Any, found: Patterns) -> Counts:
         largest = int(magnitude.max())
         if largest == 0:
             continue
+        smallest = int(magnitude.min())
         flag = flags[:part.size]
 
         def at_least(pattern: int) -> int:
             if pattern > largest:
                 return 0
+            if pattern <= smallest:  # most weights: every threshold settled by the extremes, no count taken
+                return int(part.size)
             if pattern <= 1:
                 return int(np.count_nonzero(magnitude))
             return int(np.count_nonzero(np.greater_equal(magnitude, pattern, out=flag)))
