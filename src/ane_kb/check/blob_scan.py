@@ -2,10 +2,10 @@
 
 The counts are taken on the values' bit patterns, never on Python floats: with the sign bit cleared, the patterns of
 non-negative floats sort as the values do, so "magnitude at least t" is "pattern at least P(t)", where P(t) is found
-once per threshold by a binary search. numpy, where present (the command line: coremltools brings it), compares
-whole arrays of patterns in cache-sized steps, a big buffer split among threads (one a core, at most four: numpy
-lets go of the interpreter lock while it compares); a step's smallest and largest magnitudes settle every threshold
-outside them, so most steps of real weights need no count at all. Without numpy (the browser page's Python has none) the same counts
+once per threshold by a binary search. numpy, where present (the command line: coremltools brings it), compares whole
+arrays of patterns in cache-sized steps, a big buffer split among threads (one a core, at most four: numpy lets go of
+the interpreter lock while it compares); a step's smallest and largest magnitudes settle every threshold outside them,
+so most steps of real weights need no count at all. Without numpy (the browser page's Python has none) the same counts
 come from the standard library: the top byte of each value, taken with a strided slice and classified with
 `bytes.translate`, decides almost every value; the few whose top byte equals a threshold's are settled by the next
 byte, or by comparing 16- or 32-bit lanes of one big integer. Both give exact counts.
