@@ -94,11 +94,24 @@ def _equal(a: Any, b: Any) -> bool:
 def _fmt(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.6g}"
     if isinstance(value, Sequence) and not isinstance(value, str):
         return "[" + ", ".join(_fmt(v) for v in value) + "]"
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
+
+
+def _evidence(name: str, given: Any, value: Any, symbol: str, target: Any) -> str:
+    """`kernel_size=[15, 15]: 15 > 13`, or `epsilon: 5.96046e-08 < 1e-07` for one value. Floats are shown to six
+    digits, in full where that would make the two sides look equal."""
+    shown, limit = _fmt(value), _fmt(target)
+    if shown == limit and value != target:
+        shown, limit = repr(value), repr(target)
+    if isinstance(given, (list, tuple)):
+        return f"{name}={_fmt(given)}: {shown} {symbol} {limit}"
+    return f"{name}: {shown} {symbol} {limit}"
 
 
 def leaves(condition: Condition | None) -> list[Condition]:
@@ -181,7 +194,7 @@ def _compile_leaf(leaf: Condition) -> Evaluator:
             return unknown
         for value in given if isinstance(given, (list, tuple)) else (given,):
             if test(value):
-                return Outcome(True, (f"{name}={_fmt(given)}: {_fmt(value)} {SYMBOLS[op]} {_fmt(target)}",))
+                return Outcome(True, (_evidence(name, given, value, SYMBOLS[op], target),))
         return _FALSE
 
     return leaf_outcome

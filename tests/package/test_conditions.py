@@ -38,7 +38,19 @@ def test_semantics(condition: dict[str, Any], params: dict[str, Any], value: boo
 
 def test_unknown_clauses_are_reported() -> None:
     outcome = evaluate({"all": [{"param": "a", "eq": 1}, {"param": "b", "eq": 1}]}, {"a": 1})
-    assert outcome.unknown == ("b is unknown",) and outcome.fired == ("a=1: 1 = 1",)
+    assert outcome.unknown == ("b is unknown",) and outcome.fired == ("a: 1 = 1",)
+
+
+@pytest.mark.parametrize(("condition", "params", "fired"), [
+    ({"param": "epsilon", "lt": 1e-7}, {"epsilon": 2.0 ** -24}, "epsilon: 5.96046e-08 < 1e-07"),
+    ({"param": "kernel_size", "gt": 13}, {"kernel_size": [15, 15]}, "kernel_size=[15, 15]: 15 > 13"),
+    ({"param": "scale", "gt": 0.1}, {"scale": [0.05, 0.1000001]}, "scale=[0.05, 0.1]: 0.1000001 > 0.1"),
+    ({"param": "x", "gt": 1.0}, {"x": 1.0000000001}, "x: 1.0000000001 > 1.0"),
+])
+def test_the_evidence_shows_floats_to_six_digits_unless_both_sides_would_look_equal(
+        condition: dict[str, Any], params: dict[str, Any], fired: str) -> None:
+    assert evaluate(condition, params).fired == (fired,)
+    assert compile_condition(condition)(params).fired == (fired,)
 
 
 def _random_condition(rng: random.Random, depth: int = 0) -> dict[str, Any]:
