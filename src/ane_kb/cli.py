@@ -73,14 +73,10 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
-MATH_THREADS = ("OPENBLAS_NUM_THREADS",)
-
-
 def _one_math_thread() -> None:
     """numpy's OpenBLAS starts a thread a core when it loads, which the checker never gives work: on a small machine
     they slow numpy's import and compete with the weight scan's own threads. A value the user set is kept."""
-    for name in MATH_THREADS:
-        os.environ.setdefault(name, "1")
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 def _check(args: argparse.Namespace) -> int:

@@ -106,12 +106,10 @@ def _fmt(value: Any) -> str:
 def _evidence(name: str, given: Any, value: Any, symbol: str, target: Any) -> str:
     """`kernel_size=[15, 15]: 15 > 13`, or `epsilon: 5.96046e-08 < 1e-07` for one value. Floats are shown to six
     digits, in full where that would make the two sides look equal."""
-    shown, limit = _fmt(value), _fmt(target)
-    if shown == limit and value != target:
-        shown, limit = repr(value), repr(target)
+    show = _fmt if _fmt(value) != _fmt(target) or value == target else repr
     if isinstance(given, (list, tuple)):
-        return f"{name}={_fmt(given)}: {shown} {symbol} {limit}"
-    return f"{name}: {shown} {symbol} {limit}"
+        return f"{name}=[{', '.join(show(v) for v in given)}]: {show(value)} {symbol} {show(target)}"
+    return f"{name}: {show(value)} {symbol} {show(target)}"
 
 
 def leaves(condition: Condition | None) -> list[Condition]:

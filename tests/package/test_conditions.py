@@ -44,7 +44,7 @@ def test_unknown_clauses_are_reported() -> None:
 @pytest.mark.parametrize(("condition", "params", "fired"), [
     ({"param": "epsilon", "lt": 1e-7}, {"epsilon": 2.0 ** -24}, "epsilon: 5.96046e-08 < 1e-07"),
     ({"param": "kernel_size", "gt": 13}, {"kernel_size": [15, 15]}, "kernel_size=[15, 15]: 15 > 13"),
-    ({"param": "scale", "gt": 0.1}, {"scale": [0.05, 0.1000001]}, "scale=[0.05, 0.1]: 0.1000001 > 0.1"),
+    ({"param": "scale", "gt": 0.1}, {"scale": [0.05, 0.1000001]}, "scale=[0.05, 0.1000001]: 0.1000001 > 0.1"),
     ({"param": "x", "gt": 1.0}, {"x": 1.0000000001}, "x: 1.0000000001 > 1.0"),
 ])
 def test_the_evidence_shows_floats_to_six_digits_unless_both_sides_would_look_equal(
