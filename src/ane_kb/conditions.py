@@ -91,13 +91,12 @@ def _equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and bool(a == b)
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+def _fmt(value: Any, full: bool = False) -> str:
+    """A value as evidence shows it: floats to six digits, or `full` (their repr)."""
     if isinstance(value, float):
-        return f"{value:.6g}"
+        return repr(value) if full else str(int(value)) if value.is_integer() else f"{value:.6g}"
     if isinstance(value, Sequence) and not isinstance(value, str):
-        return "[" + ", ".join(_fmt(v) for v in value) + "]"
+        return "[" + ", ".join(_fmt(v, full) for v in value) + "]"
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
@@ -106,10 +105,11 @@ def _fmt(value: Any) -> str:
 def _evidence(name: str, given: Any, value: Any, symbol: str, target: Any) -> str:
     """`kernel_size=[15, 15]: 15 > 13`, or `epsilon: 5.96046e-08 < 1e-07` for one value. Floats are shown to six
     digits, in full where that would make the two sides look equal."""
-    show = _fmt if _fmt(value) != _fmt(target) or value == target else repr
+    full = _fmt(value) == _fmt(target) and value != target
+    compared = f"{_fmt(value, full)} {symbol} {_fmt(target, full)}"
     if isinstance(given, (list, tuple)):
-        return f"{name}=[{', '.join(show(v) for v in given)}]: {show(value)} {symbol} {show(target)}"
-    return f"{name}: {show(value)} {symbol} {show(target)}"
+        return f"{name}={_fmt(given, full)}: {compared}"
+    return f"{name}: {compared}"
 
 
 def leaves(condition: Condition | None) -> list[Condition]:
