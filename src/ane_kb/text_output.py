@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import labels
+from .wrapping import columns
 from .records import Chip, Device, Record, Rule
 
 if TYPE_CHECKING:
@@ -24,9 +24,7 @@ _WORDS = {
 }
 
 
-def width(text: str) -> int:
-    """Display width: East Asian wide characters take two columns."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+width = columns
 
 
 def pad(text: str, columns: int) -> str:

@@ -160,3 +160,19 @@ def test_the_checker_does_not_start_coremltools(built: dict[str, Path]) -> None:
             f"check_model({str(built['lstm_pool'])!r}); print('coremltools' in sys.modules, 'torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_text_lines_fit_the_terminal_and_keep_the_evidence_whole(tmp_path: Path, lang: str) -> None:
+    from ane_kb.check.text_report import WIDTH
+    from ane_kb.wrapping import columns
+    from tests.check import models
+
+    result = run_check(str(models.layer_norm(tmp_path / "bert", 1e-12, "mlprogram")), "--lang", lang, "--verbose")
+    lines = result.stdout.splitlines()
+    assert any(line.strip() == "epsilon: 5.96046e-08 < 1e-07" or line.endswith(" epsilon: 5.96046e-08 < 1e-07")
+               for line in lines), result.stdout
+    too_wide = [line for line in lines[1:] if columns(line) > WIDTH and "://" not in line]  # [0]: the path
+    assert too_wide == []
+    if lang == "zh":  # filled by display width: a full line of prose uses most of the columns
+        assert max(columns(line) for line in lines) > WIDTH * 3 // 4

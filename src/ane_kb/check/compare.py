@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import wrapping
 from ..knowledge import KnowledgeBase
 from ..placement import ANE, NOT_ANE, UNKNOWN, PlacementError, chip_of, load, measured, spec_sha256
 from .printable import printable
@@ -212,10 +213,7 @@ def table(comparison: Comparison, lang: str) -> str:
 
 def _wrapped(text: str, first: str, rest: str, width: int = WIDTH) -> list[str]:
     """One entry of the table as lines of at most `width` columns (long names stay whole)."""
-    import textwrap
-
-    return textwrap.wrap(text, width=width, initial_indent=first, subsequent_indent=rest,
-                         break_long_words=False, break_on_hyphens=False) or [first]
+    return wrapping.wrap(text, width, first, rest)
 
 
 def checked(kb: KnowledgeBase, models: Sequence[str], files: Sequence[str], device: str | None, os: str | None, *,

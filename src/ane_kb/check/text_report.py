@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import replace
 from typing import Any
 
-from .. import labels
+from .. import labels, wrapping
 from .printable import printable
 from .report import SEVERITIES, Finding, ModelReport, Report
 
@@ -127,11 +126,7 @@ def _finding_lines(f: Finding, words: dict[str, Any], lang: str, verbose: bool) 
 
 def wrap(text: str, indent: str, lang: str) -> list[str]:
     """Lines of at most WIDTH columns (a Chinese character takes two)."""
-    if lang == "zh":
-        return textwrap.wrap(text, (WIDTH - len(indent)) // 2, initial_indent=indent, subsequent_indent=indent,
-                             break_on_hyphens=False) or [indent]
-    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_long_words=False,
-                         break_on_hyphens=False) or [indent]
+    return wrapping.wrap(text, WIDTH, indent)
 
 
 def exit_reason(report: Report, lang: str, fail_on: str = "error") -> str | None:
