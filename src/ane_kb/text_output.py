@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import labels
-from .wrapping import columns
 from .records import Chip, Device, Record, Rule
+from .wrapping import columns as width
 
 if TYPE_CHECKING:
     from .knowledge import KnowledgeBase
@@ -22,9 +22,6 @@ _WORDS = {
            "unusable": "Core ML 在此无法使用神经引擎", "docs": "详见", "applies": "条件",
            "ane": "神经引擎：{cores} 核，第 {generation} 代"},
 }
-
-
-width = columns
 
 
 def pad(text: str, columns: int) -> str:

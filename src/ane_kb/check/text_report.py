@@ -74,7 +74,7 @@ def model_text(model: ModelReport, lang: str, verbose: bool = False) -> str:
     if s.segments:
         lines.append(f"  {words['segments']}: {strip(s.segments, lang)}")
     if s.risks["warnings"]:
-        lines += wrap(words["risks"].format(n=s.risks["warnings"], rules=", ".join(s.risks["rules"])), "  ", lang)
+        lines += wrap(words["risks"].format(n=s.risks["warnings"], rules=", ".join(s.risks["rules"])), "  ")
     shown = [f for f in model.findings if verbose or not unevaluated(f)]
     for severity in SEVERITIES:
         found = [f for f in shown if f.severity == severity]
@@ -85,11 +85,11 @@ def model_text(model: ModelReport, lang: str, verbose: bool = False) -> str:
         lines += ["", words["clean"]]
     skipped = sorted({f.rule for f in model.findings if unevaluated(f)})
     if skipped and not verbose:
-        lines += ["", *wrap(words["unevaluated"].format(n=len(skipped), rules=", ".join(skipped)), "", lang)]
+        lines += ["", *wrap(words["unevaluated"].format(n=len(skipped), rules=", ".join(skipped)), "")]
     if s.uncovered_ops:
-        lines += ["", *wrap(f"{words['uncovered']}: {', '.join(s.uncovered_ops)}", "", lang)]
+        lines += ["", *wrap(f"{words['uncovered']}: {', '.join(s.uncovered_ops)}", "")]
     if s.ignored_rules:
-        lines += wrap(f"{words['ignored']}: {', '.join(s.ignored_rules)}", "", lang)
+        lines += wrap(f"{words['ignored']}: {', '.join(s.ignored_rules)}", "")
     return "\n".join(lines)
 
 
@@ -111,20 +111,20 @@ def _escaped(model: ModelReport) -> ModelReport:
 def _finding_lines(f: Finding, words: dict[str, Any], lang: str, verbose: bool) -> list[str]:
     """A finding as lines of at most WIDTH columns; notes stay short unless --verbose."""
     where = f"{f.layer} ({f.op})" + (f" @ {f.path}" if f.path else "") if f.layer else words["model"]
-    lines = [f"  {where}  [{f.rule}, {labels.confidence(f.confidence, lang)}]", *wrap(f.message, "    ", lang)]
+    lines = [f"  {where}  [{f.rule}, {labels.confidence(f.confidence, lang)}]", *wrap(f.message, "    ")]
     if f.source:
         lines.append(f"    {words['source']}: {f.source}")
     if f.unknown:
-        lines += wrap(f"{words['unknown']}: {'; '.join(f.unknown)}", "    ", lang)
+        lines += wrap(f"{words['unknown']}: {'; '.join(f.unknown)}", "    ")
     if f.severity == "info" and not verbose:
         return lines
     if f.fix:
-        lines += wrap(f"{words['fix']}: {' '.join(f.fix.split())}", "    ", lang)
+        lines += wrap(f"{words['fix']}: {' '.join(f.fix.split())}", "    ")
     lines.append(f"    {words['docs']}: {f.docs}")
     return lines
 
 
-def wrap(text: str, indent: str, lang: str) -> list[str]:
+def wrap(text: str, indent: str) -> list[str]:
     """Lines of at most WIDTH columns (a Chinese character takes two)."""
     return wrapping.wrap(text, WIDTH, indent)
 
@@ -144,7 +144,7 @@ def exit_reason(report: Report, lang: str, fail_on: str = "error") -> str | None
 
 def report_text(report: Report, lang: str, verbose: bool = False, fail_on: str = "error") -> str:
     parts = [model_text(_escaped(m), lang, verbose) for m in report.models]
-    parts.append("\n".join(wrap(WORDS[lang]["caveat"], "", lang)))
+    parts.append("\n".join(wrap(WORDS[lang]["caveat"], "")))
     reason = exit_reason(report, lang, fail_on)
     if reason:
         parts.append(reason)
